@@ -1,0 +1,69 @@
+//! The job worker: claims due jobs and runs them. `serve` runs it in the
+//! background; tests call [`run_pending`] to run queued jobs on demand.
+
+use std::time::Duration as StdDuration;
+
+use maillage_db::jobs::{self, JobRow};
+use time::Duration;
+
+use crate::{Ctx, mail::Mail};
+
+const LEASE: Duration = Duration::minutes(5);
+const MAX_ATTEMPTS: i32 = 10;
+
+/// Runs every due job; returns how many ran successfully.
+pub async fn run_pending(ctx: &Ctx) -> anyhow::Result<usize> {
+    let mut done = 0;
+    loop {
+        let job = {
+            let mut tx = ctx.db.begin().await?;
+            let job = jobs::claim(tx.ex(), maillage_db::now(), LEASE).await?;
+            tx.commit().await?;
+            job
+        };
+        let Some(job) = job else { return Ok(done) };
+        let outcome = run(ctx, &job).await;
+        let mut tx = ctx.db.begin().await?;
+        match outcome {
+            Ok(()) => {
+                jobs::complete(tx.ex(), job.id, maillage_db::now()).await?;
+                done += 1;
+            }
+            Err(e) => {
+                // Back off exponentially; after MAX_ATTEMPTS the job waits a
+                // day between tries and stays visible as failing.
+                let wait = if job.attempts >= MAX_ATTEMPTS {
+                    Duration::days(1)
+                } else {
+                    Duration::seconds(2i64.pow(job.attempts.clamp(0, 16) as u32) * 5)
+                };
+                tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, error = %e, "tâche en échec, nouvel essai plus tard");
+                jobs::fail(tx.ex(), job.id, &e.to_string(), maillage_db::now() + wait).await?;
+            }
+        }
+        tx.commit().await?;
+    }
+}
+
+async fn run(ctx: &Ctx, job: &JobRow) -> anyhow::Result<()> {
+    match job.kind.as_str() {
+        "mail" => {
+            let mail: Mail = serde_json::from_str(&job.payload)?;
+            ctx.mailer.deliver(&mail).await
+        }
+        other => anyhow::bail!("type de tâche inconnu : {other}"),
+    }
+}
+
+/// Polls for jobs until `shutdown` resolves.
+pub async fn worker(ctx: Ctx, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = run_pending(&ctx).await {
+            tracing::error!(error = %e, "le traitement des tâches a échoué");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(StdDuration::from_secs(2)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Operations of Maillage and the one permission policy, shared by the pages,
+//! the JSON API, the command line and the jobs. Nothing here knows HTTP or
+//! SQL: storage goes through `maillage-db`, presentation is the web crate's.
+
+pub mod accounts;
+pub mod actor;
+pub mod api_tokens;
+pub mod config;
+pub mod context;
+pub mod demo;
+pub mod error;
+pub mod jobs;
+pub mod mail;
+pub mod network;
+pub mod organisations;
+pub mod people;
+pub mod policy;
+pub mod schools;
+pub mod security;
+pub mod throttle;
+
+pub use actor::{Actor, UserCtx};
+pub use context::Ctx;
+pub use error::{CoreError, CoreResult, FieldErrors};

@@ -1,0 +1,194 @@
+//! One statement, either backend. A [`Query`] is SQL text with `$1, $2…`
+//! placeholders (SQLite accepts them) and its arguments as [`Value`]s; the
+//! `fetch_*`/`execute` methods of [`Ex`] bind them natively for the backend
+//! at hand. Row types derive `sqlx::FromRow`, which is generic over the row
+//! type, so one struct decodes from both.
+//!
+//! Nullable arguments keep their type (`Value::Text(None)`): PostgreSQL
+//! types each parameter and would refuse a text NULL for a uuid column.
+
+use std::borrow::Cow;
+
+use sqlx::{AssertSqlSafe, FromRow, postgres::PgRow, sqlite::SqliteRow};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::{DbResult, Ex};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Float(Option<f64>),
+    Bool(Option<bool>),
+    Uuid(Option<Uuid>),
+    Time(Option<OffsetDateTime>),
+    Date(Option<Date>),
+}
+
+macro_rules! value_from {
+    ($variant:ident, $t:ty, $conv:expr) => {
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                Value::$variant(Some(($conv)(v)))
+            }
+        }
+        impl From<Option<$t>> for Value {
+            fn from(v: Option<$t>) -> Value {
+                Value::$variant(v.map($conv))
+            }
+        }
+    };
+}
+value_from!(Text, String, |v| v);
+value_from!(Text, &str, |v: &str| v.to_owned());
+value_from!(Text, &String, |v: &String| v.clone());
+value_from!(Int, i64, |v| v);
+value_from!(Int, i32, i64::from);
+value_from!(Float, f64, |v| v);
+value_from!(Bool, bool, |v| v);
+value_from!(Uuid, Uuid, |v| v);
+value_from!(Time, OffsetDateTime, |v| v);
+value_from!(Date, Date, |v| v);
+
+#[derive(Debug, Clone)]
+pub struct Query {
+    sql: Cow<'static, str>,
+    args: Vec<Value>,
+}
+
+/// A statement with static text.
+pub fn query(sql: &'static str) -> Query {
+    Query {
+        sql: Cow::Borrowed(sql),
+        args: Vec::new(),
+    }
+}
+
+impl Query {
+    /// A statement assembled at run time (filters, ordering). Only ever built
+    /// from fixed fragments and `$n` placeholders — never from user text.
+    pub fn dynamic(sql: String) -> Query {
+        Query {
+            sql: Cow::Owned(sql),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn bind(mut self, v: impl Into<Value>) -> Query {
+        self.args.push(v.into());
+        self
+    }
+
+    /// The placeholder for the next argument (`$3`), for dynamic statements.
+    pub fn next_placeholder(&self) -> String {
+        format!("${}", self.args.len() + 1)
+    }
+
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// Same arguments, new text: dynamic statements collect their arguments
+    /// (and placeholders) first, then assemble the final SQL.
+    pub fn with_sql(self, sql: String) -> Query {
+        Query {
+            sql: Cow::Owned(sql),
+            args: self.args,
+        }
+    }
+}
+
+/// What a row type must be to come back from either backend.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Value::Text(v) => q.bind(v),
+                Value::Int(v) => q.bind(v),
+                Value::Float(v) => q.bind(v),
+                Value::Bool(v) => q.bind(v),
+                Value::Uuid(v) => q.bind(v),
+                Value::Time(v) => q.bind(v),
+                Value::Date(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+fn sql_of(sql: Cow<'static, str>) -> AssertSqlSafe<Cow<'static, str>> {
+    // Safe by construction: see `Query::dynamic`.
+    AssertSqlSafe(sql)
+}
+
+impl Ex<'_> {
+    pub async fn fetch_all<T: Row>(self, q: Query) -> DbResult<Vec<T>> {
+        Ok(match self {
+            Ex::Sqlite(c) => {
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                    .fetch_all(c)
+                    .await?
+            }
+            Ex::Postgres(c) => {
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                    .fetch_all(c)
+                    .await?
+            }
+        })
+    }
+
+    pub async fn fetch_optional<T: Row>(self, q: Query) -> DbResult<Option<T>> {
+        Ok(match self {
+            Ex::Sqlite(c) => {
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                    .fetch_optional(c)
+                    .await?
+            }
+            Ex::Postgres(c) => {
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                    .fetch_optional(c)
+                    .await?
+            }
+        })
+    }
+
+    pub async fn fetch_one<T: Row>(self, q: Query) -> DbResult<T> {
+        Ok(match self {
+            Ex::Sqlite(c) => {
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                    .fetch_one(c)
+                    .await?
+            }
+            Ex::Postgres(c) => {
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                    .fetch_one(c)
+                    .await?
+            }
+        })
+    }
+
+    /// A single `i64` (a count, an existence check as 0/1).
+    pub async fn fetch_scalar(self, q: Query) -> DbResult<i64> {
+        let (n,): (i64,) = self.fetch_one(q).await?;
+        Ok(n)
+    }
+
+    /// Runs the statement; returns the number of rows affected.
+    pub async fn execute(self, q: Query) -> DbResult<u64> {
+        Ok(match self {
+            Ex::Sqlite(c) => bind_all!(sqlx::query(sql_of(q.sql)), q.args)
+                .execute(c)
+                .await?
+                .rows_affected(),
+            Ex::Postgres(c) => bind_all!(sqlx::query(sql_of(q.sql)), q.args)
+                .execute(c)
+                .await?
+                .rows_affected(),
+        })
+    }
+}

@@ -1,0 +1,75 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI 3.1 document
+//! generated from this code at `/api/openapi.json`. Handlers call the same
+//! core operations as the pages; errors are the same `WebError`, rendered as
+//! JSON by the `error_pages` middleware. Authentication: a personal token
+//! (`Authorization: Bearer mlg_…`) created from /compte, or the session.
+
+pub mod me;
+pub mod organisations;
+
+use axum::{Json, response::IntoResponse};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "API de Maillage",
+        description = "Lecture des données du réseau avec les droits du titulaire du jeton. \
+                       Les erreurs ont la forme {\"erreur\": code, \"message\": phrase, \"champs\": [...]}.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    paths(organisations::list, organisations::show, organisations::people, me::show),
+    components(schemas(
+        organisations::ApiOrganisation,
+        organisations::ApiOrganisationList,
+        organisations::ApiSchool,
+        organisations::ApiPerson,
+        me::ApiMe,
+        me::ApiRole,
+        ApiError
+    )),
+    modifiers(&BearerAuth),
+    security(("jeton" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "jeton",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Jeton personnel créé depuis /compte"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The error body of every non-2xx answer.
+#[derive(utoipa::ToSchema, serde::Serialize)]
+pub struct ApiError {
+    /// Stable code, e.g. `introuvable`.
+    pub erreur: String,
+    /// A French sentence for the user.
+    pub message: String,
+    /// Field-level messages when the input was invalid.
+    pub champs: Option<Vec<ApiFieldError>>,
+}
+
+#[derive(utoipa::ToSchema, serde::Serialize)]
+pub struct ApiFieldError {
+    pub champ: String,
+    pub message: String,
+}
+
+pub async fn openapi_json() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,48 @@
+//! Helpers for forms: rendering a page, redirecting after a POST (303), and
+//! the field errors a template shows next to each input.
+
+use askama::Template;
+use axum::{
+    http::{HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use maillage_core::{CoreError, FieldErrors};
+
+use crate::error::WebError;
+
+/// Renders a template as a 200 page.
+pub fn page(t: impl Template) -> Result<Response, WebError> {
+    Ok(Html(t.render()?).into_response())
+}
+
+/// Renders a form again with its errors (422), keeping what was typed.
+pub fn invalid(t: impl Template) -> Result<Response, WebError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(t.render()?)).into_response())
+}
+
+/// 303 See Other: after a successful POST, go and GET this page.
+pub fn see_other(location: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    res.headers_mut().insert(
+        header::LOCATION,
+        HeaderValue::from_str(location).unwrap_or_else(|_| HeaderValue::from_static("/")),
+    );
+    res
+}
+
+/// Splits an operation's error: field errors go back to the form, anything
+/// else becomes the error page.
+pub fn field_errors(e: CoreError) -> Result<FieldErrors, WebError> {
+    match e {
+        CoreError::Invalid(f) => Ok(f),
+        other => Err(other.into()),
+    }
+}
+
+/// A redirect target taken from user input: only local paths.
+pub fn safe_return(target: Option<&str>) -> String {
+    match target {
+        Some(t) if t.starts_with('/') && !t.starts_with("//") && !t.contains('\\') => t.to_owned(),
+        _ => "/".to_owned(),
+    }
+}

@@ -1,0 +1,102 @@
+//! What every page's frame needs: the network's name, who is logged in, the
+//! current path (for `aria-current`) and a one-off notice after a redirect.
+
+use std::{convert::Infallible, sync::Arc};
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+use maillage_core::{
+    Actor,
+    policy::{self, Action},
+};
+
+use crate::AppState;
+
+pub struct Layout {
+    pub network_name: Arc<str>,
+    pub user_name: Option<String>,
+    pub can_administer: bool,
+    pub path: String,
+    pub notice: Option<&'static str>,
+}
+
+/// Messages shown after a redirect, by the `?info=` code. A fixed table:
+/// the URL never carries free text into the page.
+const NOTICES: &[(&str, &str)] = &[
+    ("connecte", "Vous êtes connecté·e."),
+    ("deconnecte", "Vous êtes déconnecté·e."),
+    (
+        "mot-de-passe-modifie",
+        "Votre mot de passe a été modifié. Vos autres sessions ont été fermées.",
+    ),
+    (
+        "mot-de-passe-reinitialise",
+        "Votre mot de passe a été modifié et toutes vos sessions ont été fermées. Connectez-vous avec le nouveau mot de passe.",
+    ),
+    (
+        "jeton-revoque",
+        "Le jeton a été révoqué : il ne permet plus d'accéder à l'API.",
+    ),
+    ("organisation-ajoutee", "L'organisation a été ajoutée au réseau."),
+    ("adhesion-modifiee", "L'adhésion a été mise à jour."),
+    ("profil-modifie", "La présentation a été mise à jour."),
+    ("invitation-envoyee", "L'invitation a été envoyée par courriel."),
+    ("role-modifie", "Les rôles ont été mis à jour."),
+    ("ecole-creee", "L'école a été créée."),
+    (
+        "ecole-partagee",
+        "L'école est désormais partagée avec cette organisation.",
+    ),
+    (
+        "bienvenue",
+        "Bienvenue ! Votre compte est créé et vous êtes connecté·e.",
+    ),
+];
+
+pub fn notice(code: &str) -> Option<&'static str> {
+    NOTICES.iter().find(|(c, _)| *c == code).map(|(_, m)| *m)
+}
+
+impl Layout {
+    pub fn new(state: &AppState, actor: &Actor, path: &str, query: Option<&str>) -> Layout {
+        let notice = query
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == "info")
+            .and_then(|(_, v)| notice(v));
+        Layout {
+            network_name: state.network_name.clone(),
+            user_name: actor.user().map(|u| u.display_name.clone()),
+            can_administer: policy::allows(actor, &Action::Administer),
+            path: path.to_owned(),
+            notice,
+        }
+    }
+
+    /// `aria-current="page"` for the nav entry of this section.
+    pub fn current(&self, prefix: &str) -> bool {
+        if prefix == "/" {
+            self.path == "/"
+        } else {
+            self.path.starts_with(prefix)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Layout {
+    type Rejection = Infallible;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let actor = parts.extensions.get::<Actor>().cloned().unwrap_or_default();
+        Ok(Layout::new(state, &actor, parts.uri.path(), parts.uri.query()))
+    }
+}
+
+/// The caller, as resolved by `auth::resolve_actor`.
+pub struct Caller(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Caller(parts.extensions.get::<Actor>().cloned().unwrap_or_default()))
+    }
+}

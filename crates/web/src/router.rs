@@ -1,0 +1,116 @@
+//! Every route of the site and the layers around them. The list of page
+//! routes is also exported ([`PAGES`]) so tests can check each one.
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    http::StatusCode,
+    middleware::from_fn_with_state,
+    routing::{get, post},
+};
+use tower_http::{
+    catch_panic::CatchPanicLayer, csrf::CsrfLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use crate::{
+    AppState, api, auth,
+    middleware::{error_pages, security_headers},
+    pages::{account, admin, auth as login, home, info, organisations},
+};
+
+/// The GET pages of the site (paths with `{siren}` take a real SIREN in tests).
+pub const PAGES: &[&str] = &[
+    "/",
+    "/connexion",
+    "/deconnexion",
+    "/mot-de-passe-oublie",
+    "/mot-de-passe/nouveau",
+    "/invitation",
+    "/compte",
+    "/organisations",
+    "/organisations/{siren}",
+    "/admin",
+    "/admin/organisations/nouvelle",
+    "/admin/organisations/{siren}/adhesion",
+    "/admin/personnes",
+    "/admin/journal",
+    "/accessibilite",
+    "/donnees-personnelles",
+    "/plan-du-site",
+];
+
+pub fn router(state: AppState) -> Router {
+    let settings = state.ctx.settings.clone();
+    let pages = Router::new()
+        .route("/", get(home::show))
+        .route("/connexion", get(login::login_form).post(login::login))
+        .route("/deconnexion", get(login::logout_form).post(login::logout))
+        .route("/mot-de-passe-oublie", get(login::forgot_form).post(login::forgot))
+        .route("/mot-de-passe/nouveau", get(login::reset_form).post(login::reset))
+        .route(
+            "/invitation",
+            get(login::invitation_form).post(login::accept_invitation),
+        )
+        .route("/compte", get(account::show))
+        .route("/compte/mot-de-passe", post(account::change_password))
+        .route("/compte/jetons", post(account::create_token))
+        .route("/compte/jetons/{id}/revoquer", post(account::revoke_token))
+        .route("/organisations", get(organisations::list))
+        .route("/organisations/{siren}", get(organisations::show))
+        .route("/organisations/{siren}/invitations", post(organisations::invite))
+        .route("/organisations/{siren}/roles", post(organisations::set_role))
+        .route(
+            "/organisations/{siren}/presentation",
+            post(organisations::update_profile),
+        )
+        .route("/organisations/{siren}/ecoles", post(organisations::create_school))
+        .route(
+            "/organisations/{siren}/ecoles/{school}/organisations",
+            post(organisations::attach_school),
+        )
+        .route("/admin", get(admin::index))
+        .route("/admin/organisations/nouvelle", get(admin::new_organisation))
+        .route("/admin/organisations", post(admin::create_organisation))
+        .route(
+            "/admin/organisations/{siren}/adhesion",
+            get(admin::membership_form).post(admin::set_membership),
+        )
+        .route("/admin/personnes", get(admin::people))
+        .route("/admin/journal", get(admin::audit))
+        .route("/accessibilite", get(info::accessibility))
+        .route("/donnees-personnelles", get(info::privacy))
+        .route("/plan-du-site", get(info::sitemap))
+        .route("/static/maillage.css", get(info::css))
+        .route("/static/favicon.svg", get(info::favicon))
+        .route("/health", get(info::health));
+    let api = Router::new()
+        .route("/api/openapi.json", get(api::openapi_json))
+        .route("/api/v1/organisations", get(api::organisations::list))
+        .route("/api/v1/organisations/{siren}", get(api::organisations::show))
+        .route(
+            "/api/v1/organisations/{siren}/personnes",
+            get(api::organisations::people),
+        )
+        .route("/api/v1/moi", get(api::me::show));
+
+    // Outermost first: catch panics, trace, security headers, bound the body
+    // and the time, refuse cross-site writes (CSRF), render errors, resolve
+    // the caller.
+    pages
+        .merge(api)
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(from_fn_with_state(state.clone(), error_pages))
+        .layer(from_fn_with_state(state.clone(), auth::resolve_actor))
+        .layer(CsrfLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(settings.request_timeout_secs),
+        ))
+        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), security_headers))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::new())
+        .with_state(state)
+}
