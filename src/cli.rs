@@ -94,7 +94,19 @@ fn settings(cli_config: Option<&PathBuf>, storage: &StorageArgs, addr: Option<So
         None => fig = fig.merge(Toml::file("maillage.toml")),
     }
     fig = fig
-        .merge(Env::prefixed("MAILLAGE_").ignore(&["config", "password"]))
+        // Only the settings' own keys: other MAILLAGE_* variables (MAILLAGE_LOG,
+        // MAILLAGE_PASSWORD, the test suite's) are not configuration.
+        .merge(Env::prefixed("MAILLAGE_").only(&[
+            "addr",
+            "data_dir",
+            "base_url",
+            "smtp_url",
+            "mail_from",
+            "log_format",
+            "behind_proxy",
+            "max_body_bytes",
+            "request_timeout_secs",
+        ]))
         .merge(Env::raw().only(&["database_url"]));
     if let Some(dir) = &storage.data_dir {
         fig = fig.merge(("data_dir", dir));

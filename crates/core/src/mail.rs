@@ -8,7 +8,10 @@ use std::path::PathBuf;
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, header::ContentType},
+    message::{
+        Mailbox, SinglePart,
+        header::{ContentTransferEncoding, ContentType},
+    },
 };
 use maillage_db::{Ex, jobs};
 use serde::{Deserialize, Serialize};
@@ -62,8 +65,14 @@ impl Mailer {
             .from(from)
             .to(mail.to.parse()?)
             .subject(&mail.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.clone())?;
+            // Quoted-printable always (lettre would pick base64 for some
+            // texts): readable in the outbox, and links stay greppable.
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .header(ContentTransferEncoding::QuotedPrintable)
+                    .body(mail.body.clone()),
+            )?;
         match self {
             Mailer::Smtp { transport, .. } => {
                 transport.send(message).await?;

@@ -105,6 +105,9 @@ pub async fn resolve_actor(State(state): State<AppState>, mut req: Request, next
             Err(e) => return WebError::from(e).into_response(),
         }
     }
-    req.extensions_mut().insert(actor);
-    next.run(req).await
+    req.extensions_mut().insert(actor.clone());
+    let mut res = next.run(req).await;
+    // For the error renderer outside this layer (the page frame shows who is logged in).
+    res.extensions_mut().insert(actor);
+    res
 }

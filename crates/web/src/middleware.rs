@@ -97,10 +97,16 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| path.clone());
-    let actor = req.extensions().get::<Actor>().cloned().unwrap_or_default();
     let res = next.run(req).await;
+    let actor = res.extensions().get::<Actor>().cloned().unwrap_or_default();
     let status = res.status();
-    if status.as_u16() < 400 || res.headers().contains_key(header::CONTENT_TYPE) {
+    // Bare errors, and axum's extractor rejections (plain English text), get
+    // the French rendering; pages that rendered their own error are kept.
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"));
+    if status.as_u16() < 400 || (res.headers().contains_key(header::CONTENT_TYPE) && !plain) {
         return res;
     }
     let csrf = res.extensions().get::<tower_http::csrf::ProtectionError>().is_some();

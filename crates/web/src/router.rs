@@ -7,6 +7,7 @@ use axum::{
     Router,
     http::StatusCode,
     middleware::from_fn_with_state,
+    response::IntoResponse,
     routing::{get, post},
 };
 use tower_http::{
@@ -95,13 +96,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/moi", get(api::me::show));
 
-    // Outermost first: catch panics, trace, security headers, bound the body
-    // and the time, refuse cross-site writes (CSRF), render errors, resolve
-    // the caller.
+    // Innermost first: resolve the caller, refuse cross-site writes (CSRF),
+    // bound the time and the body, turn panics into a bare 500; then render
+    // every error of those layers and of the handlers (French page or JSON),
+    // add the security headers, trace.
     pages
         .merge(api)
         .fallback(|| async { StatusCode::NOT_FOUND })
-        .layer(from_fn_with_state(state.clone(), error_pages))
         .layer(from_fn_with_state(state.clone(), auth::resolve_actor))
         .layer(CsrfLayer::new())
         .layer(TimeoutLayer::with_status_code(
@@ -109,8 +110,12 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(settings.request_timeout_secs),
         ))
         .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("panique pendant le traitement d'une requête");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }))
+        .layer(from_fn_with_state(state.clone(), error_pages))
         .layer(from_fn_with_state(state.clone(), security_headers))
         .layer(TraceLayer::new_for_http())
-        .layer(CatchPanicLayer::new())
         .with_state(state)
 }

@@ -1,0 +1,223 @@
+//! The `maillage` binary: `admin create-user` (the first administrator) and `migrate`.
+
+use std::{
+    io::Write,
+    process::{Command, Stdio},
+};
+
+use crate::harness::{TempDir, fresh_db, postgres_url};
+
+/// Runs the binary with the test's storage (a data dir, or a fresh
+/// PostgreSQL database), the password on standard input.
+fn maillage(args: &[&str], dir: &TempDir, database_url: Option<&str>, stdin: &str) -> (bool, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_maillage"));
+    cmd.args(args)
+        .arg("--data-dir")
+        .arg(&dir.0)
+        .env_remove("MAILLAGE_PASSWORD")
+        .env("MAILLAGE_LOG", "warn");
+    match database_url {
+        Some(url) => cmd.env("DATABASE_URL", url),
+        None => cmd.env_remove("DATABASE_URL"),
+    };
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binaire maillage");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// The URL of a fresh PostgreSQL database, or `None` on SQLite.
+async fn storage(dir: &TempDir) -> Option<String> {
+    let url = postgres_url()?;
+    let db = fresh_db(&dir.0).await;
+    let maillage_db::Db::Postgres(pool) = &db else {
+        unreachable!()
+    };
+    let name = pool.connect_options().get_database().unwrap().to_owned();
+    db.close().await;
+    let base = url.rsplit_once('/').unwrap().0.to_owned();
+    Some(format!("{base}/{name}"))
+}
+
+#[tokio::test]
+async fn create_the_first_administrator_from_the_command_line() {
+    let dir = TempDir::new();
+    let url = storage(&dir).await;
+    let url = url.as_deref();
+    let (ok, out) = maillage(&["migrate"], &dir, url, "");
+    assert!(ok, "{out}");
+
+    let (ok, out) = maillage(
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "Premiere.Admin@Reseau.fr",
+            "--name",
+            "Première Admin",
+            "--role",
+            "coordinator",
+        ],
+        &dir,
+        url,
+        "une phrase de passe solide\n",
+    );
+    assert!(ok, "{out}");
+    assert!(out.contains("Compte créé"), "{out}");
+
+    // The same address twice, a weak password, an unknown role, a missing
+    // organisation: clear French errors, nothing created.
+    let (ok, out) = maillage(
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "premiere.admin@reseau.fr",
+            "--name",
+            "X",
+            "--role",
+            "coordinator",
+        ],
+        &dir,
+        url,
+        "une phrase de passe solide\n",
+    );
+    assert!(!ok && out.contains("Un compte existe déjà"), "{out}");
+    let (ok, out) = maillage(
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "b@reseau.fr",
+            "--name",
+            "B",
+            "--role",
+            "coordinator",
+        ],
+        &dir,
+        url,
+        "motdepasse\n",
+    );
+    assert!(!ok && out.contains("au moins 12 caractères"), "{out}");
+    let (ok, out) = maillage(
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "c@reseau.fr",
+            "--name",
+            "C",
+            "--role",
+            "admin",
+        ],
+        &dir,
+        url,
+        "une phrase de passe solide\n",
+    );
+    assert!(!ok && out.contains("Rôle inconnu « admin »"), "{out}");
+    let (ok, out) = maillage(
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "d@reseau.fr",
+            "--name",
+            "D",
+            "--role",
+            "org-admin",
+        ],
+        &dir,
+        url,
+        "une phrase de passe solide\n",
+    );
+    assert!(!ok && out.contains("--organisation SIREN"), "{out}");
+    let (ok, out) = maillage(
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "d@reseau.fr",
+            "--name",
+            "D",
+            "--role",
+            "org-admin",
+            "--organisation",
+            "200066919",
+        ],
+        &dir,
+        url,
+        "une phrase de passe solide\n",
+    );
+    assert!(!ok && out.contains("clé de contrôle"), "{out}");
+    let (ok, out) = maillage(
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "e@reseau.fr",
+            "--name",
+            "E",
+            "--role",
+            "member",
+        ],
+        &dir,
+        url,
+        "",
+    );
+    assert!(!ok && out.contains("aucun mot de passe reçu"), "{out}");
+
+    // An org-admin of a collectivité not yet in the network: added from the reference.
+    let (ok, out) = maillage(
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "ecole@ales.fr",
+            "--name",
+            "Claude École",
+            "--role",
+            "org-admin",
+            "--organisation",
+            "200 066 918",
+        ],
+        &dir,
+        url,
+        "une phrase de passe solide\n",
+    );
+    assert!(ok, "{out}");
+
+    // Exactly two accounts exist, with the right roles.
+    let db = match url {
+        Some(u) => maillage_db::Db::open_postgres(u, 2).await.unwrap(),
+        None => maillage_db::Db::open_sqlite_dir(&dir.0).await.unwrap(),
+    };
+    let mut c = db.conn().await.unwrap();
+    assert_eq!(maillage_db::users::count(c.ex()).await.unwrap(), 2);
+    let admin = maillage_db::users::by_email(c.ex(), "premiere.admin@reseau.fr")
+        .await
+        .unwrap()
+        .unwrap();
+    let roles = maillage_db::roles::of_user(c.ex(), admin.id).await.unwrap();
+    assert_eq!(roles.len(), 1);
+    assert_eq!(
+        (roles[0].role.as_str(), roles[0].organisation_id),
+        ("coordinator", None)
+    );
+    let org = maillage_db::organisations::by_siren(c.ex(), "200066918")
+        .await
+        .unwrap()
+        .expect("organisation ajoutée");
+    assert_eq!(org.name, "CA Alès Agglomération");
+}

@@ -1,0 +1,267 @@
+//! Organisations: adding from the official reference, SIREN validation,
+//! membership, schools, listing and filters.
+
+use axum::http::StatusCode;
+
+use crate::harness::{ALES, GRAND_EST, PASSWORD, TestApp};
+
+const COORDINATOR: &str = "animation@demo.example";
+
+async fn count_orgs(app: &TestApp) -> i64 {
+    let mut c = app.ctx.db.conn().await.unwrap();
+    maillage_db::organisations::count(
+        c.ex(),
+        &maillage_db::organisations::ListFilter {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_coordinator_adds_a_collectivite_picked_from_the_official_list() {
+    let app = TestApp::with_demo().await;
+    let mut b = app.login(COORDINATOR, PASSWORD).await;
+    let picker = app
+        .visit("/admin/organisations/nouvelle?q=saint+etienne&type=commune", &mut b)
+        .await;
+    assert_eq!(picker.status, StatusCode::OK);
+    assert!(picker.text().contains("Saint-Étienne"), "{}", picker.body);
+    // Saint-Étienne (commune), SIREN from the reference.
+    let siren =
+        maillage_domain::reference::search_kind("saint etienne", Some(maillage_domain::org_kind::OrgKind::Commune), 1)
+            [0]
+        .siren
+        .as_str()
+        .to_owned();
+    let before = count_orgs(&app).await;
+    let r = app
+        .submit(
+            "/admin/organisations",
+            &mut b,
+            &[("siren", &siren), ("membership", "candidate"), ("joined_on", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.location(),
+        format!("/organisations/{siren}?info=organisation-ajoutee")
+    );
+    let page = app.visit(&format!("/organisations/{siren}"), &mut b).await;
+    assert!(
+        page.text().contains("Saint-Étienne")
+            && page.text().contains("Adhésion en cours")
+            && page.text().contains("Commune"),
+        "{}",
+        page.body
+    );
+    assert_eq!(count_orgs(&app).await, before + 1);
+
+    // Twice: a field error, nothing written.
+    let again = app
+        .submit(
+            "/admin/organisations",
+            &mut b,
+            &[("siren", &siren), ("membership", "membre")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.text().contains("fait déjà partie du réseau"));
+    assert_eq!(count_orgs(&app).await, before + 1);
+}
+
+#[tokio::test]
+async fn malformed_sirens_get_french_messages_and_write_nothing() {
+    let app = TestApp::with_demo().await;
+    let mut b = app.login(COORDINATOR, PASSWORD).await;
+    let before = count_orgs(&app).await;
+    let cases = [
+        ("12345678", "9 chiffres"),
+        ("2000669A8", "chiffres"),
+        ("200066919", "clé de contrôle"),
+        ("", "SIREN"),
+    ];
+    for (siren, expected) in cases {
+        let r = app
+            .submit(
+                "/admin/organisations",
+                &mut b,
+                &[
+                    ("siren", siren),
+                    ("name", "Centre de gestion du Gard"),
+                    ("kind", "cdg"),
+                    ("membership", "membre"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{siren}");
+        assert!(r.text().contains(expected), "{siren}: {expected} absent de {}", r.body);
+        assert!(
+            r.text().contains("value=\"Centre de gestion du Gard\""),
+            "saisie perdue"
+        );
+    }
+    // A collectivité's kind must come from the official list, not be typed.
+    let r = app
+        .submit(
+            "/admin/organisations",
+            &mut b,
+            &[
+                ("siren", "356000000"),
+                ("name", "Commune inventée"),
+                ("kind", "commune"),
+                ("membership", "membre"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A bad date.
+    let r = app
+        .submit(
+            "/admin/organisations",
+            &mut b,
+            &[
+                ("siren", "356000000"),
+                ("name", "Organisme partenaire"),
+                ("kind", "autre"),
+                ("membership", "partenaire"),
+                ("joined_on", "25/03/2024"),
+            ],
+        )
+        .await;
+    assert!(r.text().contains("AAAA-MM-JJ"));
+    assert_eq!(count_orgs(&app).await, before);
+    // And a valid manual entry for an organisation outside the list.
+    let r = app
+        .submit(
+            "/admin/organisations",
+            &mut b,
+            &[
+                ("siren", "356 000 000"),
+                ("name", "Organisme partenaire"),
+                ("kind", "autre"),
+                ("membership", "partenaire"),
+                ("joined_on", "2024-03-25"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(count_orgs(&app).await, before + 1);
+}
+
+#[tokio::test]
+async fn membership_dates_are_checked() {
+    let app = TestApp::with_demo().await;
+    let mut b = app.login(COORDINATOR, PASSWORD).await;
+    let r = app
+        .submit(
+            &format!("/admin/organisations/{ALES}/adhesion"),
+            &mut b,
+            &[
+                ("membership", "ancien"),
+                ("joined_on", "2024-01-10"),
+                ("left_on", "2023-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("ne peut pas précéder"));
+    assert!(r.text().contains("value=\"2023-12-31\""));
+    let r = app
+        .submit(
+            &format!("/admin/organisations/{ALES}/adhesion"),
+            &mut b,
+            &[
+                ("membership", "ancien"),
+                ("joined_on", "2021-01-10"),
+                ("left_on", "2026-06-30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = app.visit(&format!("/organisations/{ALES}"), &mut b).await;
+    assert!(page.text().contains("Ancien membre") && page.text().contains("30 juin 2026"));
+}
+
+#[tokio::test]
+async fn schools_can_be_mutualised_between_organisations() {
+    let app = TestApp::with_demo().await;
+    let mut admin = app.login("ecole@demo.example", PASSWORD).await;
+    let empty = app
+        .submit(&format!("/organisations/{ALES}/ecoles"), &mut admin, &[("name", "  ")])
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text().contains("Saisissez le nom de l'école."));
+    let r = app
+        .submit(
+            &format!("/organisations/{ALES}/ecoles"),
+            &mut admin,
+            &[("name", "Académie cévenole du management")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let school = {
+        let orgs = maillage_core::organisations::get(&app.ctx, ALES).await.unwrap();
+        maillage_core::schools::of_organisation(&app.ctx, orgs.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "Académie cévenole du management")
+            .unwrap()
+    };
+    let r = app
+        .submit(
+            &format!("/organisations/{ALES}/ecoles/{}/organisations", school.id),
+            &mut admin,
+            &[("siren", GRAND_EST)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let other = app.get(&format!("/organisations/{GRAND_EST}"), None).await;
+    assert!(
+        other.text().contains("Académie cévenole du management") && other.text().contains("École mutualisée"),
+        "{}",
+        other.body
+    );
+    // An org-admin may not create a school for another organisation.
+    let r = app
+        .submit(
+            &format!("/organisations/{GRAND_EST}/ecoles"),
+            &mut admin,
+            &[("name", "Intrusion")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_members_list_filters_without_accents_and_paginates() {
+    let app = TestApp::with_demo().await;
+    let r = app.get("/organisations?q=ALES", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("CA Alès Agglomération"));
+    assert!(!r.text().contains("Région Grand Est"));
+    let regions = app.get("/organisations?type=region", None).await;
+    assert!(regions.text().contains("Région Grand Est") && !regions.text().contains("CA Alès Agglomération"));
+    let page2 = app.get("/organisations?page=2", None).await;
+    assert_eq!(page2.status, StatusCode::OK);
+    assert!(page2.text().contains("page 2 sur 2"), "{}", page2.body);
+    let junk = app.get("/organisations?page=abc&type=%3Cscript%3E", None).await;
+    assert_eq!(junk.status, StatusCode::OK);
+    assert!(!junk.text().contains("<script>"));
+    let none = app.get("/organisations?q=zzzz", None).await;
+    assert!(none.text().contains("Aucun membre ne correspond"));
+}
+
+#[tokio::test]
+async fn the_home_page_shows_the_network_alive() {
+    let app = TestApp::with_demo().await;
+    let r = app.get("/", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("Réseau Remix"));
+    assert!(r.text().contains("Quoi de neuf"));
+    assert!(r.text().contains("rejoint le réseau"));
+    assert!(r.text().contains("<dd>45</dd>"), "{}", r.body);
+}
