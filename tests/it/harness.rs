@@ -80,7 +80,8 @@ pub async fn fresh_db(dir: &Path) -> Db {
 pub struct TestApp {
     pub router: Router,
     pub ctx: Ctx,
-    pub dir: TempDir,
+    /// Kept alive for the test's duration: the folder is removed on drop.
+    _dir: TempDir,
 }
 
 pub struct Res {
@@ -188,7 +189,7 @@ impl TestApp {
         TestApp {
             router: maillage_web::router(state),
             ctx,
-            dir,
+            _dir: dir,
         }
     }
 
@@ -322,12 +323,13 @@ pub fn decode_mail(raw: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'=' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

@@ -1,1 +1,725 @@
-//! permissions
+//! Permissions: every route of the router × every kind of caller × own or
+//! another organisation, against a literal table that spells out the policy
+//! (`crates/core/src/policy.rs`); then the leaks the policy must prevent.
+
+use std::collections::BTreeSet;
+
+use axum::http::{Method, StatusCode};
+use maillage_core::Actor;
+use uuid::Uuid;
+
+use crate::harness::{ALES, Browser, GRAND_EST, PASSWORD, Res, TestApp};
+
+// ---------------------------------------------------------------------------
+// The callers
+// ---------------------------------------------------------------------------
+
+/// The columns of the table, in this order.
+const CALLERS: [&str; 7] = [
+    "anonyme",
+    "membre (Alès)",
+    "intervenant (Alès)",
+    "RH (Alès)",
+    "admin (Alès)",
+    "admin (Grand Est)",
+    "animation",
+];
+/// The account of each column (`None`: anonymous).
+const EMAILS: [Option<&str>; 7] = [
+    None,
+    Some("agent@demo.example"),
+    Some("intervenant@demo.example"),
+    Some("rh@demo.example"),
+    Some("ecole@demo.example"),
+    Some(OTHER_ADMIN),
+    Some("animation@demo.example"),
+];
+const OTHER_ADMIN: &str = "admin-ge@ville.fr";
+/// An account outside the table: owns the « foreign » API token, is the
+/// target of password resets, and the one anonymous logs in as.
+const THIRD_PARTY: &str = "tiers@ville.fr";
+
+// ---------------------------------------------------------------------------
+// The expected outcomes
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum E {
+    /// 200.
+    Okay,
+    /// 200, and the page shows the organisation's « Personnes et rôles ».
+    People,
+    /// 200, and the page does not show them.
+    NoPeople,
+    /// 303 somewhere else than the login page: the action was done.
+    Done,
+    /// 303 to `/connexion?retour=…`: log in first (pages).
+    Login,
+    /// 401 JSON (API without a valid token).
+    Unauth,
+    /// 403: logged in, knows the thing exists, may not do this.
+    Deny,
+    /// 404: must not learn the thing exists.
+    Hide,
+}
+use E::{Deny, Done, Hide, Login, NoPeople, Okay, People, Unauth};
+
+/// One line of the table. Placeholders in `path` and `body`, filled per cell:
+/// `{ales}`, `{ge}` (SIRENs), `{third}` (a third member's SIREN),
+/// `{ales_school}`, `{ge_school}`, `{ales_person}`, `{ge_person}` (ids),
+/// `{email}` (the caller's address; anonymous: the third party's),
+/// `{password}`, `{new_email}`, `{new_siren}` (a collectivité of the official
+/// list not yet in the network), `{n}` (unique number), `{reset_token}`,
+/// `{invitation_token}` (fresh single-use links), `{own_token}` (a fresh API
+/// token of the caller), `{foreign_token}` (the third party's API token).
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    body: &'static [(&'static str, &'static str)],
+    /// anonyme, membre, intervenant, RH, admin (Alès), admin (Grand Est), animation.
+    expect: [E; 7],
+    /// The call ends the caller's session (login, logout): each cell runs
+    /// from a session of its own.
+    fresh: bool,
+}
+
+const fn get(path: &'static str, expect: [E; 7]) -> Row {
+    Row {
+        method: "GET",
+        path,
+        body: &[],
+        expect,
+        fresh: false,
+    }
+}
+const fn post(path: &'static str, body: &'static [(&'static str, &'static str)], expect: [E; 7]) -> Row {
+    Row {
+        method: "POST",
+        path,
+        body,
+        expect,
+        fresh: false,
+    }
+}
+const fn post_fresh(path: &'static str, body: &'static [(&'static str, &'static str)], expect: [E; 7]) -> Row {
+    Row {
+        method: "POST",
+        path,
+        body,
+        expect,
+        fresh: true,
+    }
+}
+
+const ALL_OK: [E; 7] = [Okay; 7];
+const ACCOUNT: [E; 7] = [Login, Okay, Okay, Okay, Okay, Okay, Okay];
+const COORDINATOR_PAGE: [E; 7] = [Login, Deny, Deny, Deny, Deny, Deny, Okay];
+const COORDINATOR_ACTION: [E; 7] = [Login, Deny, Deny, Deny, Deny, Deny, Done];
+const PASSWORDS: &[(&str, &str)] = &[
+    ("current", "{password}"),
+    ("password", "{password}"),
+    ("confirmation", "{password}"),
+];
+
+#[rustfmt::skip]
+const TABLE: &[Row] = &[
+    //                                                         anonyme  membre    interv.   RH        admin     admin GE  animation
+    // --- Public pages -------------------------------------------------------
+    get("/",                                                  ALL_OK),
+    get("/connexion",                                         ALL_OK),
+    get("/deconnexion",                                       ALL_OK),
+    get("/mot-de-passe-oublie",                               ALL_OK),
+    get("/mot-de-passe/nouveau",                              ALL_OK),
+    get("/invitation",                                        ALL_OK),
+    get("/organisations",                                     ALL_OK),
+    get("/accessibilite",                                     ALL_OK),
+    get("/donnees-personnelles",                              ALL_OK),
+    get("/plan-du-site",                                      ALL_OK),
+    get("/static/maillage.css",                               ALL_OK),
+    get("/static/favicon.svg",                                ALL_OK),
+    get("/health",                                            ALL_OK),
+    // An organisation's page is public; its people only for its admins, HR, and the coordinator.
+    get("/organisations/{ales}",                             [NoPeople, NoPeople, NoPeople, People,   People,   NoPeople, People]),
+    get("/organisations/{ge}",                               [NoPeople, NoPeople, NoPeople, NoPeople, NoPeople, People,   People]),
+    get("/organisations/{new_siren}",                        [Hide;  7]),
+    // --- One's account --------------------------------------------------------
+    get("/compte",                                            ACCOUNT),
+    post("/compte/mot-de-passe", PASSWORDS,                  [Login,    Done,     Done,     Done,     Done,     Done,     Done]),
+    post("/compte/jetons", &[("name", "Jeton {n}")],          ACCOUNT),
+    post("/compte/jetons/{own_token}/revoquer", &[],         [Login,    Done,     Done,     Done,     Done,     Done,     Done]),
+    // Another person's token: not even the coordinator may revoke it, nor learn it exists.
+    post("/compte/jetons/{foreign_token}/revoquer", &[],     [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    // --- Login, logout, links sent by email: for anyone -------------------------
+    post_fresh("/connexion", &[("email", "{email}"), ("password", "{password}"), ("retour", "/")], [Done; 7]),
+    post_fresh("/deconnexion", &[],                           [Done; 7]),
+    post("/mot-de-passe-oublie", &[("email", "tiers@ville.fr")], ALL_OK),
+    post("/mot-de-passe/nouveau", &[("jeton", "{reset_token}"), ("password", "{password}"), ("confirmation", "{password}")], [Done; 7]),
+    post("/invitation", &[("jeton", "{invitation_token}"), ("display_name", "Personne Invitée {n}"), ("password", "{password}"), ("confirmation", "{password}")], [Done; 7]),
+    // --- An organisation's people: its admins and the coordinator; hidden from everyone else
+    post("/organisations/{ales}/invitations", &[("email", "{new_email}"), ("role", "member")],
+                                                             [Login,    Hide,     Hide,     Hide,     Done,     Hide,     Done]),
+    post("/organisations/{ge}/invitations", &[("email", "{new_email}"), ("role", "member")],
+                                                             [Login,    Hide,     Hide,     Hide,     Hide,     Done,     Done]),
+    // Only the coordinator makes coordinators.
+    post("/organisations/{ales}/invitations", &[("email", "{new_email}"), ("role", "coordinator")],
+                                                             [Login,    Hide,     Hide,     Hide,     Deny,     Hide,     Done]),
+    post("/organisations/{ales}/roles", &[("user_id", "{ales_person}"), ("role", "trainer"), ("action", "attribuer")],
+                                                             [Login,    Hide,     Hide,     Hide,     Done,     Hide,     Done]),
+    post("/organisations/{ge}/roles", &[("user_id", "{ge_person}"), ("role", "hr"), ("action", "attribuer")],
+                                                             [Login,    Hide,     Hide,     Hide,     Hide,     Done,     Done]),
+    post("/organisations/{ales}/roles", &[("user_id", "{ales_person}"), ("role", "coordinator"), ("action", "attribuer")],
+                                                             [Login,    Hide,     Hide,     Hide,     Deny,     Hide,     Done]),
+    // --- An organisation's profile and schools: public things, so 403 not 404 ---
+    post("/organisations/{ales}/presentation", &[("description", "Présentation {n}"), ("website", "https://www.ales.fr")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+    post("/organisations/{ge}/presentation", &[("description", "Présentation {n}"), ("website", "https://www.grandest.fr")],
+                                                             [Login,    Deny,     Deny,     Deny,     Deny,     Done,     Done]),
+    post("/organisations/{ales}/ecoles", &[("name", "École {n}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+    post("/organisations/{ge}/ecoles", &[("name", "École {n}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Deny,     Done,     Done]),
+    post("/organisations/{ales}/ecoles/{ales_school}/organisations", &[("siren", "{third}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+    post("/organisations/{ge}/ecoles/{ge_school}/organisations", &[("siren", "{third}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Deny,     Done,     Done]),
+    // --- Network administration: the coordinator only ---------------------------
+    get("/admin",                                             COORDINATOR_PAGE),
+    get("/admin/organisations/nouvelle",                      COORDINATOR_PAGE),
+    get("/admin/organisations/{ales}/adhesion",               COORDINATOR_PAGE),
+    get("/admin/organisations/{ge}/adhesion",                 COORDINATOR_PAGE),
+    get("/admin/personnes",                                   COORDINATOR_PAGE),
+    get("/admin/journal",                                     COORDINATOR_PAGE),
+    post("/admin/organisations", &[("siren", "{new_siren}"), ("membership", "membre"), ("joined_on", "2024-01-15")],
+                                                              COORDINATOR_ACTION),
+    post("/admin/organisations/{ales}/adhesion", &[("membership", "membre"), ("joined_on", "2021-03-25"), ("left_on", "")],
+                                                              COORDINATOR_ACTION),
+    post("/admin/organisations/{ge}/adhesion", &[("membership", "membre"), ("joined_on", "2020-06-15"), ("left_on", "")],
+                                                              COORDINATOR_ACTION),
+    // --- API (with each caller's personal token; anonymous: none) --------------
+    get("/api/openapi.json",                                  ALL_OK),
+    get("/api/v1/organisations",                              ALL_OK),
+    get("/api/v1/organisations/{ales}",                       ALL_OK),
+    get("/api/v1/organisations/{ales}/personnes",            [Unauth,   Hide,     Hide,     Okay,       Okay,       Hide,     Okay]),
+    get("/api/v1/organisations/{ge}/personnes",              [Unauth,   Hide,     Hide,     Hide,     Hide,     Okay,       Okay]),
+    // An organisation outside the network: 404 for all (which organisations are members is public).
+    get("/api/v1/organisations/{new_siren}/personnes",       [Hide;  7]),
+    get("/api/v1/moi",                                       [Unauth,   Okay,       Okay,       Okay,       Okay,       Okay,       Okay]),
+];
+
+// ---------------------------------------------------------------------------
+// The routes of the router, read from its source
+// ---------------------------------------------------------------------------
+
+const ROUTER_SOURCE: &str = include_str!("../../crates/web/src/router.rs");
+
+/// `{anything}` → `{}`, and the query string dropped.
+fn shape(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            '}' => in_param = false,
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every (method, path) declared by `.route("…", get(…).post(…))` in router.rs.
+fn router_routes() -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    let mut rest = ROUTER_SOURCE;
+    while let Some(i) = rest.find(".route(") {
+        rest = &rest[i + ".route(".len()..];
+        let s = rest.trim_start();
+        let s = s.strip_prefix('"').expect(".route( suivi d'une chaîne littérale");
+        let end = s.find('"').unwrap();
+        let path = &s[..end];
+        // The handlers: up to the parenthesis closing `.route(`.
+        let mut depth = 1;
+        let mut stop = 0;
+        for (k, c) in s[end + 1..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        stop = end + 1 + k;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let handlers = &s[end + 1..stop];
+        let mut found = false;
+        for (word, method) in [
+            ("get(", "GET"),
+            ("post(", "POST"),
+            ("put(", "PUT"),
+            ("patch(", "PATCH"),
+            ("delete(", "DELETE"),
+        ] {
+            let hit = handlers.match_indices(word).any(|(k, _)| {
+                k == 0 || !handlers.as_bytes()[k - 1].is_ascii_alphanumeric() && handlers.as_bytes()[k - 1] != b'_'
+            });
+            if hit {
+                out.insert((method.to_owned(), path.to_owned()));
+                found = true;
+            }
+        }
+        assert!(found, "route {path} : méthode non reconnue dans « {handlers} »");
+    }
+    out
+}
+
+/// A new route without a line in the table fails here; so does a line of the
+/// table that matches no route (a typo would otherwise test a 404).
+#[test]
+fn the_table_covers_every_route_of_the_router() {
+    let routes = router_routes();
+    assert!(routes.len() >= 35, "lecture de router.rs suspecte : {routes:?}");
+    let table: BTreeSet<(String, String)> = TABLE.iter().map(|r| (r.method.to_owned(), shape(r.path))).collect();
+    let routes_shaped: BTreeSet<(String, String)> = routes.iter().map(|(m, p)| (m.clone(), shape(p))).collect();
+    let missing: Vec<_> = routes_shaped.difference(&table).collect();
+    assert!(
+        missing.is_empty(),
+        "routes sans ligne dans la table des permissions : {missing:?}"
+    );
+    let unknown: Vec<_> = table.difference(&routes_shaped).collect();
+    assert!(
+        unknown.is_empty(),
+        "lignes de la table qui ne correspondent à aucune route : {unknown:?}"
+    );
+    // And the GET pages the page tests walk through are routes too.
+    for p in maillage_web::router::PAGES {
+        assert!(
+            routes.contains(&("GET".to_owned(), (*p).to_owned())),
+            "PAGES contient {p}, absent du routeur"
+        );
+    }
+    let gets: BTreeSet<_> = routes
+        .iter()
+        .filter(|(m, p)| m == "GET" && !p.starts_with("/api") && !p.starts_with("/static") && p != "/health")
+        .map(|(_, p)| p.as_str())
+        .collect();
+    let pages: BTreeSet<_> = maillage_web::router::PAGES.iter().copied().collect();
+    assert_eq!(gets, pages, "PAGES doit lister toutes les pages GET du routeur");
+}
+
+// ---------------------------------------------------------------------------
+// What the database holds, to check that a refused call wrote nothing
+// ---------------------------------------------------------------------------
+
+/// The state the table's actions can change. A refused call must leave it
+/// as it was; so must every GET.
+#[derive(Debug, PartialEq, Eq)]
+struct Snapshot {
+    audit_entries: usize,
+    users: i64,
+    organisations: i64,
+    coordinators: i64,
+    roles: Vec<String>,
+    invitations: Vec<String>,
+    schools: Vec<String>,
+    profiles: Vec<String>,
+    accounts: Vec<String>,
+}
+
+struct World {
+    ales: Uuid,
+    ge: Uuid,
+    third_party: Uuid,
+    callers: Vec<Uuid>,
+}
+
+async fn snapshot(app: &TestApp, w: &World) -> Snapshot {
+    use maillage_db::{api_tokens, audit, one_time_tokens, organisations as orgs, roles, schools, users};
+    let mut c = app.ctx.db.conn().await.unwrap();
+    let mut roles_ = Vec::new();
+    let mut invitations = Vec::new();
+    let mut profiles = Vec::new();
+    for org in [w.ales, w.ge] {
+        for r in roles::in_organisation(c.ex(), org).await.unwrap() {
+            roles_.push(format!("{org} {} {}", r.user_id, r.role));
+        }
+        for t in one_time_tokens::pending_invitations(c.ex(), org, maillage_db::now())
+            .await
+            .unwrap()
+        {
+            invitations.push(format!("{org} {} {:?}", t.email, t.role));
+        }
+        let o = orgs::by_id(c.ex(), org).await.unwrap().unwrap();
+        profiles.push(format!(
+            "{:?}",
+            (o.description, o.website, o.membership, o.joined_on, o.left_on)
+        ));
+    }
+    roles_.sort();
+    invitations.sort();
+    let mut schools_ = Vec::new();
+    for s in schools::all(c.ex()).await.unwrap() {
+        let mut ids = schools::organisation_ids(c.ex(), s.id).await.unwrap();
+        ids.sort();
+        schools_.push(format!("{} {ids:?}", s.id));
+    }
+    schools_.sort();
+    let mut accounts = Vec::new();
+    for u in w.callers.iter().chain([&w.third_party]) {
+        let row = users::by_id(c.ex(), *u).await.unwrap().unwrap();
+        let mut tokens: Vec<_> = api_tokens::of_user(c.ex(), *u)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| format!("{}:{}", t.id, t.revoked_at.is_some()))
+            .collect();
+        tokens.sort();
+        accounts.push(format!("{} {:?} {tokens:?}", row.email, row.password_hash));
+    }
+    Snapshot {
+        audit_entries: audit::latest(c.ex(), 1_000_000).await.unwrap().len(),
+        users: users::count(c.ex()).await.unwrap(),
+        organisations: orgs::count(
+            c.ex(),
+            &orgs::ListFilter {
+                limit: 1_000_000,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap(),
+        coordinators: roles::count_role(c.ex(), "coordinator").await.unwrap(),
+        roles: roles_,
+        invitations,
+        schools: schools_,
+        profiles,
+        accounts,
+    }
+}
+
+async fn actor(app: &TestApp, id: Uuid) -> Actor {
+    let mut c = app.ctx.db.conn().await.unwrap();
+    maillage_core::accounts::load_actor(c.ex(), id).await.unwrap()
+}
+
+async fn user_id(app: &TestApp, email: &str) -> Uuid {
+    let mut c = app.ctx.db.conn().await.unwrap();
+    maillage_db::users::by_email(c.ex(), email)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("pas de compte {email}"))
+        .id
+}
+
+async fn org_id(app: &TestApp, siren: &str) -> Uuid {
+    let mut c = app.ctx.db.conn().await.unwrap();
+    maillage_db::organisations::by_siren(c.ex(), siren)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// A fresh API token of this account; returns (id, secret).
+async fn new_token(app: &TestApp, user: Uuid, name: &str) -> (Uuid, String) {
+    let secret = maillage_core::api_tokens::create(&app.ctx, &actor(app, user).await, name)
+        .await
+        .unwrap();
+    let mut c = app.ctx.db.conn().await.unwrap();
+    let id = maillage_db::api_tokens::of_user(c.ex(), user)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == name)
+        .unwrap()
+        .id;
+    (id, secret)
+}
+
+/// A single-use link (reset or invitation) written as the application would.
+async fn one_time_link(
+    app: &TestApp,
+    purpose: &str,
+    user: Option<Uuid>,
+    email: &str,
+    organisation: Option<Uuid>,
+) -> String {
+    let token = maillage_core::security::random_token();
+    let mut tx = app.ctx.db.begin().await.unwrap();
+    maillage_db::one_time_tokens::insert(
+        tx.ex(),
+        &maillage_db::one_time_tokens::NewToken {
+            token_hash: &maillage_core::security::token_hash(&token),
+            purpose,
+            user_id: user,
+            email,
+            organisation_id: organisation,
+            role: (purpose == "invitation").then_some("member"),
+            created_by: None,
+            expires_at: maillage_db::now() + time::Duration::hours(1),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    token
+}
+
+fn check(cell: &str, expected: E, res: &Res) {
+    let ctx = || {
+        format!(
+            "{cell} : attendu {expected:?}, reçu {} {}\n{}",
+            res.status,
+            res.location(),
+            &res.body[..res.body.len().min(600)]
+        )
+    };
+    let api = cell.contains(" /api/");
+    let html = res
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .starts_with("text/html");
+    let people_section = res.body.contains("id=\"personnes\"") || res.body.contains("Personnes et rôles");
+    match expected {
+        Okay => assert_eq!(res.status, StatusCode::OK, "{}", ctx()),
+        People => {
+            assert_eq!(res.status, StatusCode::OK, "{}", ctx());
+            assert!(people_section, "{}", ctx());
+        }
+        NoPeople => {
+            assert_eq!(res.status, StatusCode::OK, "{}", ctx());
+            assert!(!people_section, "{}", ctx());
+        }
+        Done => {
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", ctx());
+            assert!(!res.location().starts_with("/connexion?retour="), "{}", ctx());
+        }
+        Login => {
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", ctx());
+            assert!(res.location().starts_with("/connexion?retour=/"), "{}", ctx());
+        }
+        Unauth => {
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", ctx());
+            assert_eq!(res.json()["erreur"], "connexion-requise", "{}", ctx());
+        }
+        Deny | Hide => {
+            let (status, code) = if expected == Deny {
+                (StatusCode::FORBIDDEN, "acces-refuse")
+            } else {
+                (StatusCode::NOT_FOUND, "introuvable")
+            };
+            assert_eq!(res.status, status, "{}", ctx());
+            if api {
+                assert_eq!(res.json()["erreur"], code, "{}", ctx());
+            } else {
+                assert!(html, "{}", ctx());
+                assert!(res.body.contains("<html lang=\"fr\""), "{}", ctx());
+                assert!(!people_section, "{}", ctx());
+            }
+        }
+    }
+}
+
+/// The whole table: 7 callers × every line, on one application.
+#[tokio::test]
+async fn every_route_for_every_caller() {
+    let app = TestApp::with_demo().await;
+    app.user(OTHER_ADMIN, "org-admin", Some(GRAND_EST)).await;
+    let third_party = app.user(THIRD_PARTY, "member", Some(GRAND_EST)).await;
+    let ales = org_id(&app, ALES).await;
+    let ge = org_id(&app, GRAND_EST).await;
+
+    // Each caller: a browser (pages) and a personal token (API).
+    let mut callers = Vec::new();
+    let mut browsers = Vec::new();
+    let mut tokens = Vec::new();
+    for email in EMAILS {
+        match email {
+            Some(e) => {
+                let id = user_id(&app, e).await;
+                callers.push(id);
+                browsers.push(app.login(e, PASSWORD).await);
+                tokens.push(Some(new_token(&app, id, "matrice").await.1));
+            }
+            None => {
+                browsers.push(Browser::default());
+                tokens.push(None);
+            }
+        }
+    }
+    let world = World {
+        ales,
+        ge,
+        third_party,
+        callers: callers.clone(),
+    };
+
+    // The fixed placeholders.
+    let (ales_school, ge_school, ales_person, ge_person, third) = {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        let ales_school = maillage_db::schools::of_organisation(c.ex(), ales).await.unwrap()[0].id;
+        let ge_school = maillage_db::schools::of_organisation(c.ex(), ge).await.unwrap()[0].id;
+        let pick = |people: Vec<maillage_db::users::UserRow>| {
+            people
+                .into_iter()
+                .find(|u| u.password_hash.is_none())
+                .expect("une personne fictive")
+                .id
+        };
+        let ales_person = pick(maillage_db::users::in_organisation(c.ex(), ales).await.unwrap());
+        let ge_person = pick(maillage_db::users::in_organisation(c.ex(), ge).await.unwrap());
+        // A member that shares no school with Alès or Grand Est.
+        let third = "234400034";
+        (ales_school, ge_school, ales_person, ge_person, third)
+    };
+    let (foreign_token, _) = new_token(&app, third_party, "jeton du tiers").await;
+    let network: BTreeSet<String> = {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        maillage_db::organisations::list(
+            c.ex(),
+            &maillage_db::organisations::ListFilter {
+                limit: 10_000,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.siren)
+        .collect()
+    };
+    let mut unused_sirens = maillage_domain::reference::all()
+        .iter()
+        .map(|c| c.siren.as_str().to_owned())
+        .filter(|s| !network.contains(s));
+
+    let started = std::time::Instant::now();
+    let mut cells = 0;
+    let mut before = snapshot(&app, &world).await;
+    for row in TABLE {
+        for (col, expected) in row.expect.iter().enumerate() {
+            cells += 1;
+            let who = CALLERS[col];
+            let me = if col == 0 { third_party } else { callers[col - 1] };
+            let my_email = EMAILS[col].unwrap_or(THIRD_PARTY);
+            let n = cells.to_string();
+
+            // Fill the placeholders (some write: a fresh link, a token).
+            let needs = |p: &str| row.path.contains(p) || row.body.iter().any(|(_, v)| v.contains(p));
+            let new_siren = if needs("{new_siren}") {
+                unused_sirens.next().unwrap()
+            } else {
+                String::new()
+            };
+            let reset_token = if needs("{reset_token}") {
+                one_time_link(&app, "reset", Some(third_party), THIRD_PARTY, None).await
+            } else {
+                String::new()
+            };
+            let new_email = format!("invite-{n}@ville.fr");
+            let invitation_token = if needs("{invitation_token}") {
+                one_time_link(&app, "invitation", None, &new_email, Some(ales)).await
+            } else {
+                String::new()
+            };
+            let own_token = if needs("{own_token}") {
+                new_token(&app, me, &format!("à révoquer {n}")).await.0.to_string()
+            } else {
+                String::new()
+            };
+            let subst = |s: &str| {
+                s.replace("{ales}", ALES)
+                    .replace("{ge}", GRAND_EST)
+                    .replace("{third}", third)
+                    .replace("{ales_school}", &ales_school.to_string())
+                    .replace("{ge_school}", &ge_school.to_string())
+                    .replace("{ales_person}", &ales_person.to_string())
+                    .replace("{ge_person}", &ge_person.to_string())
+                    .replace("{email}", my_email)
+                    .replace("{password}", PASSWORD)
+                    .replace("{new_email}", &new_email)
+                    .replace("{new_siren}", &new_siren)
+                    .replace("{n}", &n)
+                    .replace("{reset_token}", &reset_token)
+                    .replace("{invitation_token}", &invitation_token)
+                    .replace("{own_token}", &own_token)
+                    .replace("{foreign_token}", &foreign_token.to_string())
+            };
+            let path = subst(row.path);
+            assert!(!path.contains('{'), "paramètre inconnu dans {path}");
+            let body: Vec<(String, String)> = row.body.iter().map(|(k, v)| ((*k).to_owned(), subst(v))).collect();
+            let pairs: Vec<(&str, &str)> = body.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            if needs("{reset_token}") || needs("{invitation_token}") || needs("{own_token}") {
+                before = snapshot(&app, &world).await;
+            }
+
+            let cell = format!("[{who}] {} {path}", row.method);
+            let res = if path.starts_with("/api/") {
+                app.api(&path, tokens[col].as_deref()).await
+            } else {
+                let fresh;
+                let browser = if row.fresh {
+                    fresh = match EMAILS[col] {
+                        Some(e) => app.login(e, PASSWORD).await,
+                        None => Browser::default(),
+                    };
+                    &fresh
+                } else {
+                    &browsers[col]
+                };
+                let method = if row.method == "GET" { Method::GET } else { Method::POST };
+                let body = (row.method == "POST").then(|| crate::harness::form(&pairs));
+                app.request(method, &path, Some(browser), body, &[]).await
+            };
+            check(&cell, *expected, &res);
+
+            // A refused call, and any GET, writes nothing; an accepted action does.
+            let after = snapshot(&app, &world).await;
+            let refused = matches!(expected, Login | Unauth | Deny | Hide);
+            let writes =
+                row.method == "POST" && !matches!(row.path, "/connexion" | "/deconnexion" | "/mot-de-passe-oublie");
+            if refused || row.method == "GET" || !writes {
+                assert_eq!(before, after, "{cell} : l'appel a modifié les données");
+            } else {
+                assert_ne!(before, after, "{cell} : l'action acceptée n'a rien enregistré");
+            }
+            before = after;
+        }
+    }
+    eprintln!("{cells} cases de la matrice en {:?}", started.elapsed());
+    assert_eq!(cells, TABLE.len() * CALLERS.len());
+
+    // Spot checks of what the accepted actions did.
+    let mut c = app.ctx.db.conn().await.unwrap();
+    let roles = maillage_db::roles::of_user(c.ex(), ales_person).await.unwrap();
+    assert!(
+        roles
+            .iter()
+            .any(|r| r.role == "trainer" && r.organisation_id == Some(ales)),
+        "{roles:?}"
+    );
+    assert!(
+        roles
+            .iter()
+            .any(|r| r.role == "coordinator" && r.organisation_id.is_none()),
+        "{roles:?}"
+    );
+    let ge_roles = maillage_db::roles::of_user(c.ex(), ge_person).await.unwrap();
+    assert!(
+        ge_roles.iter().any(|r| r.role == "hr" && r.organisation_id == Some(ge)),
+        "{ge_roles:?}"
+    );
+    let foreign = maillage_db::api_tokens::of_user(c.ex(), third_party).await.unwrap();
+    assert!(
+        foreign.iter().all(|t| t.revoked_at.is_none()),
+        "le jeton d'un tiers a été révoqué"
+    );
+}

@@ -148,6 +148,16 @@ pub async fn list(ctx: &Ctx, f: &Filter) -> CoreResult<Page<Organisation>> {
     })
 }
 
+/// The members that joined most recently (public).
+pub async fn recently_joined(ctx: &Ctx, limit: i64) -> CoreResult<Vec<Organisation>> {
+    let mut conn = ctx.db.conn().await?;
+    Ok(db::recently_joined(conn.ex(), limit)
+        .await?
+        .into_iter()
+        .map(Organisation::from)
+        .collect())
+}
+
 /// The public profile of one organisation, by SIREN.
 pub async fn get(ctx: &Ctx, siren: &str) -> CoreResult<Organisation> {
     let siren = Siren::parse(siren).map_err(|_| CoreError::NotFound)?;
@@ -378,7 +388,8 @@ pub async fn update_profile(ctx: &Ctx, actor: &Actor, siren: &str, description: 
         );
     }
     let website = website.trim();
-    if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://")) {
+    let is_url = website.starts_with("https://") || website.starts_with("http://");
+    if !website.is_empty() && !is_url {
         errors.add(
             "website",
             "Saisissez l'adresse complète du site, commençant par https://",

@@ -172,3 +172,15 @@ pub async fn by_ids(ex: Ex<'_>, ids: &[Uuid]) -> DbResult<Vec<OrganisationRow>> 
     );
     ex.fetch_all(q.with_sql(sql)).await
 }
+
+/// The members that joined most recently (home page).
+pub async fn recently_joined(ex: Ex<'_>, limit: i64) -> DbResult<Vec<OrganisationRow>> {
+    ex.fetch_all(
+        Query::dynamic(format!(
+            "SELECT {COLUMNS} FROM organisations WHERE membership = 'membre' AND joined_on IS NOT NULL \
+             ORDER BY joined_on DESC, name_folded LIMIT $1"
+        ))
+        .bind(limit),
+    )
+    .await
+}

@@ -16,18 +16,6 @@ struct Home {
 
 pub async fn show(State(state): State<AppState>, layout: Layout) -> Result<Response, WebError> {
     let home = network::home(&state.ctx).await?;
-    let recent = organisations::list(
-        &state.ctx,
-        &organisations::Filter {
-            membership: Some(organisations::Membership::Membre),
-            per_page: 200,
-            ..Default::default()
-        },
-    )
-    .await?
-    .items;
-    let mut recent = recent;
-    recent.sort_by(|a, b| b.joined_on.cmp(&a.joined_on));
-    recent.truncate(6);
+    let recent = organisations::recently_joined(&state.ctx, 6).await?;
     page(Home { layout, home, recent })
 }
