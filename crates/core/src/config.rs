@@ -17,8 +17,9 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Public address of the site, for links in emails (default: from `addr`).
     pub base_url: Option<String>,
-    /// `smtp://user:password@host:587` (STARTTLS), `smtps://…` (TLS) or
-    /// `smtp://host:25?tls=none` for a local relay. Unset: mails go to the outbox folder.
+    /// `smtps://user:password@host:465` (TLS), `smtp://…:587?tls=required`
+    /// (STARTTLS), or plain `smtp://host:25` for a relay on the same machine.
+    /// Unset: mails are written to the outbox folder and logged.
     pub smtp_url: Option<String>,
     /// Sender of the platform's emails.
     pub mail_from: String,
