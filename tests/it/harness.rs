@@ -178,12 +178,18 @@ fn enc(s: &str) -> String {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        TestApp::with_settings(|_| {}).await
+    }
+
+    /// A fresh app whose settings `adjust` changes (SMTP, limits…).
+    pub async fn with_settings(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = TempDir::new();
         let db = fresh_db(&dir.0).await;
-        let settings = Settings {
+        let mut settings = Settings {
             data_dir: dir.0.clone(),
             ..Settings::default()
         };
+        adjust(&mut settings);
         let ctx = Ctx::new(db, settings).await.expect("ctx");
         let state = maillage_web::AppState::new(ctx.clone()).await.expect("state");
         TestApp {
