@@ -221,3 +221,59 @@ async fn create_the_first_administrator_from_the_command_line() {
         .expect("organisation ajoutée");
     assert_eq!(org.name, "CA Alès Agglomération");
 }
+
+/// `serve --demo` seeds and prints the demo accounts (again on a second run,
+/// without re-seeding), answers `/health`, and stops cleanly on SIGTERM.
+#[tokio::test]
+async fn serve_demo_then_stop_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = TempDir::new();
+    let url = storage(&dir).await;
+    for run in 0..2 {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_maillage"));
+        cmd.args(["serve", "--demo", "--addr", "127.0.0.1:0", "--data-dir"])
+            .arg(&dir.0)
+            .env("MAILLAGE_LOG", "warn");
+        match &url {
+            Some(u) => cmd.env("DATABASE_URL", u),
+            None => cmd.env_remove("DATABASE_URL"),
+        };
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut printed = String::new();
+        let addr = loop {
+            let mut line = String::new();
+            assert!(
+                out.read_line(&mut line).unwrap() > 0,
+                "le serveur s'est arrêté : {printed}"
+            );
+            printed.push_str(&line);
+            if let Some(rest) = line.split("écoute sur http://").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        assert!(
+            printed.contains("coordinator") && printed.contains("animation@demo.example"),
+            "run {run}: {printed}"
+        );
+        let health = tokio::task::spawn_blocking(move || {
+            let mut s = std::net::TcpStream::connect(&addr).unwrap();
+            s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut body = String::new();
+            s.read_to_string(&mut body).unwrap();
+            body
+        })
+        .await
+        .unwrap();
+        assert!(
+            health.starts_with("HTTP/1.1 200") && health.contains("\"statut\":\"ok\""),
+            "{health}"
+        );
+        let pid = child.id().to_string();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        let status = child.wait().unwrap();
+        assert!(status.success(), "arrêt non propre : {status:?}");
+    }
+    assert!(dir.0.join("demo-accounts.txt").exists());
+}

@@ -723,3 +723,192 @@ async fn every_route_for_every_caller() {
         "le jeton d'un tiers a été révoqué"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Leaks
+// ---------------------------------------------------------------------------
+
+/// The addresses of an organisation's people (and of pending invitations)
+/// appear only to those the policy lets see them: on its page, in the API,
+/// in /admin/personnes and /admin/journal.
+#[tokio::test]
+async fn people_and_addresses_do_not_leak() {
+    let app = TestApp::with_demo().await;
+    app.user(OTHER_ADMIN, "org-admin", Some(GRAND_EST)).await;
+    let ales = org_id(&app, ALES).await;
+    let mut emails: Vec<String> = {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        maillage_db::users::in_organisation(c.ex(), ales)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|u| u.email)
+            .collect()
+    };
+    assert!(emails.len() >= 10, "{emails:?}");
+
+    let admin = app.login("ecole@demo.example", PASSWORD).await;
+    // A pending invitation: its address is as private as the people's.
+    let invited = "nouvelle.recrue@ales.fr";
+    let res = app
+        .request(
+            Method::POST,
+            &format!("/organisations/{ALES}/invitations"),
+            Some(&admin),
+            Some(crate::harness::form(&[("email", invited), ("role", "trainer")])),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    emails.push(invited.to_owned());
+
+    let mut browsers = Vec::new();
+    let mut tokens = Vec::new();
+    for email in EMAILS {
+        match email {
+            Some(e) => {
+                let id = user_id(&app, e).await;
+                browsers.push(if e == "ecole@demo.example" {
+                    admin.clone()
+                } else {
+                    app.login(e, PASSWORD).await
+                });
+                tokens.push(Some(new_token(&app, id, "fuites").await.1));
+            }
+            None => {
+                browsers.push(Browser::default());
+                tokens.push(None);
+            }
+        }
+    }
+    let sees_people = [false, false, false, true, true, false, true];
+    let coordinator = [false, false, false, false, false, false, true];
+
+    for col in 0..CALLERS.len() {
+        let who = CALLERS[col];
+        let browser = &browsers[col];
+
+        // The organisation's page.
+        let res = app.get(&format!("/organisations/{ALES}"), Some(browser)).await;
+        assert_eq!(res.status, StatusCode::OK, "[{who}]");
+        for e in &emails {
+            assert_eq!(
+                res.body.contains(e.as_str()),
+                sees_people[col],
+                "[{who}] /organisations/{ALES} et {e}"
+            );
+        }
+        assert_eq!(res.body.contains("Personnes et rôles"), sees_people[col], "[{who}]");
+
+        // The API, with the caller's token.
+        let res = app
+            .api(
+                &format!("/api/v1/organisations/{ALES}/personnes"),
+                tokens[col].as_deref(),
+            )
+            .await;
+        if sees_people[col] {
+            assert_eq!(res.status, StatusCode::OK, "[{who}] {}", res.body);
+            let listed: Vec<String> = res
+                .json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["courriel"].as_str().unwrap().to_owned())
+                .collect();
+            for e in emails.iter().filter(|e| e.as_str() != invited) {
+                assert!(listed.contains(e), "[{who}] API : {e} absent");
+            }
+        } else {
+            let (status, code) = if col == 0 {
+                (StatusCode::UNAUTHORIZED, "connexion-requise")
+            } else {
+                (StatusCode::NOT_FOUND, "introuvable")
+            };
+            assert_eq!(res.status, status, "[{who}] {}", res.body);
+            assert_eq!(res.json()["erreur"], code, "[{who}]");
+            assert!(!res.body.contains('@'), "[{who}] {}", res.body);
+        }
+
+        // The network's accounts and the audit log: the coordinator only.
+        for page in ["/admin/personnes", "/admin/personnes?q=demo", "/admin/journal"] {
+            let res = app.get(page, Some(browser)).await;
+            if coordinator[col] {
+                assert_eq!(res.status, StatusCode::OK, "[{who}] {page}");
+                assert!(
+                    res.body.contains("@demo.example") || page == "/admin/journal",
+                    "[{who}] {page}"
+                );
+            } else {
+                let expected = if col == 0 {
+                    StatusCode::SEE_OTHER
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                assert_eq!(res.status, expected, "[{who}] {page}");
+                if col == 0 {
+                    assert!(res.location().starts_with("/connexion?retour="), "[{who}] {page}");
+                }
+                for e in &emails {
+                    assert!(!res.body.contains(e.as_str()), "[{who}] {page} montre {e}");
+                }
+                assert!(!res.body.contains("@demo.example"), "[{who}] {page}");
+                assert!(!res.body.contains(invited), "[{who}] {page}");
+            }
+        }
+    }
+    // The coordinator sees the invitation in the log.
+    let res = app.get("/admin/journal", Some(&browsers[6])).await;
+    assert!(res.body.contains(invited), "{}", res.body);
+}
+
+/// A revoked token no longer opens the API (401 JSON), whether revoked from
+/// /compte or by the operation; an unknown one neither.
+#[tokio::test]
+async fn a_revoked_token_gets_401() {
+    let app = TestApp::with_demo().await;
+    let hr = user_id(&app, "rh@demo.example").await;
+    let path = format!("/api/v1/organisations/{ALES}/personnes");
+
+    // Revoked from the account page.
+    let (id, secret) = new_token(&app, hr, "tableau RH").await;
+    assert_eq!(app.api(&path, Some(&secret)).await.status, StatusCode::OK);
+    assert_eq!(app.api("/api/v1/moi", Some(&secret)).await.status, StatusCode::OK);
+    let mut browser = app.login("rh@demo.example", PASSWORD).await;
+    let res = app
+        .submit(&format!("/compte/jetons/{id}/revoquer"), &mut browser, &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    for p in [path.as_str(), "/api/v1/moi", "/api/v1/organisations"] {
+        let res = app.api(p, Some(&secret)).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{p} : {}", res.body);
+        assert_eq!(res.json()["erreur"], "jeton-invalide", "{p}");
+        assert!(!res.body.contains('@'), "{}", res.body);
+    }
+
+    // Revoked by the operation.
+    let (id, secret) = new_token(&app, hr, "script").await;
+    assert_eq!(app.api(&path, Some(&secret)).await.status, StatusCode::OK);
+    maillage_core::api_tokens::revoke(&app.ctx, &actor(&app, hr).await, id)
+        .await
+        .unwrap();
+    let res = app.api(&path, Some(&secret)).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.body);
+    assert_eq!(res.json()["erreur"], "jeton-invalide");
+
+    // Unknown, or not even of our format.
+    for t in ["mlg_inconnu", "n-importe-quoi"] {
+        let res = app.api(&path, Some(t)).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{t} : {}", res.body);
+        assert_eq!(res.json()["erreur"], "jeton-invalide", "{t}");
+    }
+}
+#[tokio::test]
+async fn zz_debug() {
+    let app = TestApp::with_demo().await;
+    let b = app.login("agent@demo.example", PASSWORD).await;
+    let res = app.get("/admin", Some(&b)).await;
+    eprintln!("{} {}", res.status, res.body.contains("Se déconnecter"));
+    let res = app.get("/nope", Some(&b)).await;
+    eprintln!("{} {}", res.status, res.body.contains("Se déconnecter"));
+}
