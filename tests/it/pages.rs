@@ -1,1 +1,645 @@
-//! pages
+//! Every page renders for every kind of caller, with the site's frame, one
+//! `<h1>`, labelled form fields and unique ids; every response carries the
+//! security headers; errors are French pages (or JSON under /api); cross-site
+//! and oversized posts are refused.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::http::{Method, StatusCode};
+
+use crate::harness::{ALES, Browser, PASSWORD, Res, TestApp, form};
+
+// ---------------------------------------------------------------------------
+// A small HTML tag scanner (no regex, no parser: our own templates only)
+// ---------------------------------------------------------------------------
+
+struct Tag {
+    name: String,
+    attrs: BTreeMap<String, String>,
+    /// Byte offset of the `<` in the document.
+    at: usize,
+}
+
+/// The start tags of a document, with their attributes (lower-cased names).
+fn tags(html: &str) -> Vec<Tag> {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(off) = html[i..].find('<') {
+        let at = i + off;
+        i = at + 1;
+        if html[at..].starts_with("<!--") {
+            i = html[at..].find("-->").map(|e| at + e + 3).unwrap_or(b.len());
+            continue;
+        }
+        if !b.get(i).is_some_and(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let mut j = i;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+            j += 1;
+        }
+        let name = html[i..j].to_ascii_lowercase();
+        let mut attrs = BTreeMap::new();
+        // Attributes until the closing `>`, values quoted or not.
+        loop {
+            while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
+                j += 1;
+            }
+            if j >= b.len() || b[j] == b'>' {
+                break;
+            }
+            let k = j;
+            while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'=' && b[j] != b'>' {
+                j += 1;
+            }
+            let key = html[k..j].to_ascii_lowercase();
+            let mut value = String::new();
+            if j < b.len() && b[j] == b'=' {
+                j += 1;
+                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
+                    let q = b[j];
+                    let end = html[j + 1..].find(q as char).map(|e| j + 1 + e).unwrap_or(b.len());
+                    value = html[j + 1..end].to_owned();
+                    j = (end + 1).min(b.len());
+                } else {
+                    let k = j;
+                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                        j += 1;
+                    }
+                    value = html[k..j].to_owned();
+                }
+            }
+            attrs.insert(key, value);
+        }
+        i = j;
+        out.push(Tag { name, attrs, at });
+    }
+    out
+}
+
+/// The frame and accessibility checks every HTML page must pass.
+fn check_html(what: &str, res: &Res) {
+    let html = &res.body;
+    let ct = res
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(ct.starts_with("text/html"), "{what} : content-type {ct}");
+    assert!(
+        html.contains("<html lang=\"fr\">"),
+        "{what} : pas de <html lang=\"fr\">"
+    );
+
+    let title = html
+        .split_once("<title>")
+        .and_then(|(_, r)| r.split_once("</title>"))
+        .map(|(t, _)| t.trim())
+        .unwrap_or_else(|| panic!("{what} : pas de <title>"));
+    // The page's own part, before « — réseau · Maillage ».
+    let own = title.split('—').next().unwrap_or("").trim();
+    assert!(
+        !title.is_empty() && !own.is_empty(),
+        "{what} : titre vide ou sans nom de page : « {title} »"
+    );
+
+    let all = tags(html);
+    let count = |n: &str| all.iter().filter(|t| t.name == n).count();
+    assert_eq!(count("h1"), 1, "{what} : {} <h1>", count("h1"));
+    assert!(
+        all.iter()
+            .any(|t| t.name == "main" && t.attrs.get("id").map(String::as_str) == Some("contenu")),
+        "{what} : pas de <main id=\"contenu\">"
+    );
+    assert!(
+        html.contains("<main id=\"contenu\""),
+        "{what} : <main id=\"contenu\" doit ouvrir le contenu"
+    );
+    for n in ["header", "nav", "footer"] {
+        assert!(count(n) >= 1, "{what} : pas de <{n}>");
+    }
+    let body_at = all
+        .iter()
+        .find(|t| t.name == "body")
+        .map(|t| t.at)
+        .unwrap_or_else(|| panic!("{what} : pas de <body>"));
+    let first_link = all
+        .iter()
+        .find(|t| t.name == "a" && t.at > body_at)
+        .unwrap_or_else(|| panic!("{what} : aucun lien"));
+    assert_eq!(
+        first_link.attrs.get("href").map(String::as_str),
+        Some("#contenu"),
+        "{what} : le premier lien doit être l'évitement vers #contenu"
+    );
+    assert!(
+        all.iter()
+            .any(|t| t.name == "a" && t.attrs.get("href").map(String::as_str) == Some("/accessibilite")),
+        "{what} : pas de lien vers /accessibilite"
+    );
+
+    // Ids: unique; every field has one, with its <label for>.
+    let mut ids = BTreeSet::new();
+    for t in &all {
+        if let Some(id) = t.attrs.get("id") {
+            assert!(!id.is_empty(), "{what} : id vide sur <{}>", t.name);
+            assert!(ids.insert(id.clone()), "{what} : id « {id} » en double");
+        }
+    }
+    let labels: BTreeSet<&str> = all
+        .iter()
+        .filter(|t| t.name == "label")
+        .filter_map(|t| t.attrs.get("for").map(String::as_str))
+        .collect();
+    for t in all
+        .iter()
+        .filter(|t| matches!(t.name.as_str(), "input" | "select" | "textarea"))
+    {
+        if t.attrs.get("type").map(String::as_str) == Some("hidden") {
+            continue;
+        }
+        let id = t
+            .attrs
+            .get("id")
+            .unwrap_or_else(|| panic!("{what} : <{} name={:?}> sans id", t.name, t.attrs.get("name")));
+        assert!(
+            labels.contains(id.as_str()),
+            "{what} : <{} id=\"{id}\"> sans <label for=\"{id}\">",
+            t.name
+        );
+    }
+    // Labels point at something, and in-page links too.
+    for l in &labels {
+        assert!(ids.contains(*l), "{what} : <label for=\"{l}\"> ne désigne aucun champ");
+    }
+    for t in all.iter().filter(|t| t.name == "a") {
+        if let Some(target) = t.attrs.get("href").and_then(|h| h.strip_prefix('#')) {
+            assert!(ids.contains(target), "{what} : lien vers #{target}, absent de la page");
+        }
+    }
+}
+
+/// The headers every response carries, whatever it is.
+fn check_headers(what: &str, res: &Res) {
+    let h = |n: &str| {
+        res.headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let csp = h("content-security-policy");
+    assert!(csp.contains("default-src 'self'"), "{what} : CSP « {csp} »");
+    assert!(csp.contains("frame-ancestors 'none'"), "{what} : CSP « {csp} »");
+    assert_eq!(h("x-content-type-options"), "nosniff", "{what}");
+    assert!(!h("referrer-policy").is_empty(), "{what} : pas de referrer-policy");
+}
+
+fn status_ok(what: &str, res: &Res) {
+    assert!(!res.status.is_server_error(), "{what} : {} {}", res.status, res.body);
+    check_headers(what, res);
+    let html = res
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .starts_with("text/html");
+    if (res.status.is_success() || res.status.is_client_error()) && html {
+        check_html(what, res);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The tests
+// ---------------------------------------------------------------------------
+
+/// Every page of `PAGES`, plus the variants that show more (a search, a
+/// valid link, forms sent back with their errors), for anonymous, a member,
+/// an organisation's admin and the coordinator.
+#[tokio::test]
+async fn every_page_renders_for_every_role() {
+    let app = TestApp::with_demo().await;
+    let callers: Vec<(&str, Browser)> = vec![
+        ("anonyme", Browser::default()),
+        ("membre", app.login("agent@demo.example", PASSWORD).await),
+        ("admin", app.login("ecole@demo.example", PASSWORD).await),
+        ("animation", app.login("animation@demo.example", PASSWORD).await),
+    ];
+
+    // Valid single-use links, so that the reset and invitation forms show.
+    let (reset, invitation) = {
+        let reset = maillage_core::security::random_token();
+        let invitation = maillage_core::security::random_token();
+        let mut tx = app.ctx.db.begin().await.unwrap();
+        let ales = maillage_db::organisations::by_siren(tx.ex(), ALES)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let agent = maillage_db::users::by_email(tx.ex(), "agent@demo.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        for (token, purpose, user, email, org, role) in [
+            (&reset, "reset", Some(agent), "agent@demo.example", None, None),
+            (
+                &invitation,
+                "invitation",
+                None,
+                "invitee@ales.fr",
+                Some(ales),
+                Some("trainer"),
+            ),
+        ] {
+            maillage_db::one_time_tokens::insert(
+                tx.ex(),
+                &maillage_db::one_time_tokens::NewToken {
+                    token_hash: &maillage_core::security::token_hash(token),
+                    purpose,
+                    user_id: user,
+                    email,
+                    organisation_id: org,
+                    role,
+                    created_by: None,
+                    expires_at: maillage_db::now() + time::Duration::hours(1),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        (reset, invitation)
+    };
+
+    let mut paths: Vec<String> = maillage_web::router::PAGES
+        .iter()
+        .map(|p| p.replace("{siren}", ALES))
+        .collect();
+    assert!(
+        paths.iter().all(|p| !p.contains('{')),
+        "paramètre inconnu dans PAGES : {paths:?}"
+    );
+    paths.extend(
+        [
+            "/organisations?q=al%C3%A8s",
+            "/organisations?type=ca&statut=membre&region=76&page=2",
+            "/organisations?page=abc",
+            "/organisations/200052264",
+            "/admin/organisations/nouvelle?q=al%C3%A8s",
+            "/admin/organisations/nouvelle?q=zzzzzz",
+            "/admin/personnes?q=demo",
+            "/mot-de-passe/nouveau?jeton=inconnu",
+            "/invitation?jeton=inconnu",
+            "/connexion?retour=/compte",
+            "/?info=connecte",
+        ]
+        .map(String::from),
+    );
+    paths.push(format!("/mot-de-passe/nouveau?jeton={reset}"));
+    paths.push(format!("/invitation?jeton={invitation}"));
+
+    let mut rendered = 0;
+    for (who, browser) in &callers {
+        for path in &paths {
+            let what = format!("[{who}] GET {path}");
+            let res = app.get(path, Some(browser)).await;
+            status_ok(&what, &res);
+            if res.status == StatusCode::OK {
+                check_html(&what, &res);
+                rendered += 1;
+            } else {
+                // Not for this caller: a login redirect or a French error page.
+                assert!(
+                    res.status == StatusCode::SEE_OTHER && res.location().starts_with("/connexion?retour=")
+                        || res.status == StatusCode::FORBIDDEN,
+                    "{what} : {} {}",
+                    res.status,
+                    res.location()
+                );
+            }
+        }
+    }
+    // Each of the four sees at least the public pages.
+    assert!(rendered >= paths.len() * 2, "{rendered} pages rendues seulement");
+
+    // Forms sent back with their errors (422): error summary, messages tied
+    // to their fields, still one h1 and unique ids.
+    let admin = &callers[2].1;
+    let coordinator = &callers[3].1;
+    let anonymous = &callers[0].1;
+    let member = &callers[1].1;
+    type Post<'a> = (&'a Browser, String, Vec<(&'a str, &'a str)>);
+    let invalid: Vec<Post> = vec![
+        (
+            anonymous,
+            "/connexion".into(),
+            vec![("email", "pas-une-adresse"), ("password", "")],
+        ),
+        (
+            anonymous,
+            "/connexion".into(),
+            vec![("email", "agent@demo.example"), ("password", "mauvais mot de passe")],
+        ),
+        (anonymous, "/mot-de-passe-oublie".into(), vec![("email", "nimporte")]),
+        (
+            anonymous,
+            "/mot-de-passe/nouveau".into(),
+            vec![("jeton", &reset), ("password", "court"), ("confirmation", "autre")],
+        ),
+        (
+            anonymous,
+            "/invitation".into(),
+            vec![
+                ("jeton", &invitation),
+                ("display_name", ""),
+                ("password", "court"),
+                ("confirmation", ""),
+            ],
+        ),
+        (
+            member,
+            "/compte/mot-de-passe".into(),
+            vec![("current", "faux"), ("password", "x"), ("confirmation", "y")],
+        ),
+        (member, "/compte/jetons".into(), vec![("name", "")]),
+        (
+            admin,
+            format!("/organisations/{ALES}/invitations"),
+            vec![("email", "pas-une-adresse"), ("role", "member")],
+        ),
+        (
+            admin,
+            format!("/organisations/{ALES}/presentation"),
+            vec![("description", ""), ("website", "ftp://x")],
+        ),
+        (admin, format!("/organisations/{ALES}/ecoles"), vec![("name", "")]),
+        (
+            coordinator,
+            "/admin/organisations".into(),
+            vec![
+                ("siren", "123"),
+                ("name", ""),
+                ("kind", "autre"),
+                ("membership", "membre"),
+                ("joined_on", "hier"),
+            ],
+        ),
+        (
+            coordinator,
+            format!("/admin/organisations/{ALES}/adhesion"),
+            vec![
+                ("membership", "?"),
+                ("joined_on", "2022-01-01"),
+                ("left_on", "2021-01-01"),
+            ],
+        ),
+    ];
+    for (browser, path, pairs) in invalid {
+        let what = format!("POST {path} {pairs:?}");
+        let res = app
+            .request(Method::POST, &path, Some(browser), Some(form(&pairs)), &[])
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{what} : {}", res.body);
+        status_ok(&what, &res);
+        check_html(&what, &res);
+    }
+    // A freshly created API token is shown once, on a proper page.
+    let res = app
+        .request(
+            Method::POST,
+            "/compte/jetons",
+            Some(member),
+            Some(form(&[("name", "Mon jeton")])),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    check_html("POST /compte/jetons", &res);
+    assert!(res.body.contains("mlg_"), "le jeton créé n'est pas affiché");
+}
+
+/// Error pages and API errors, headers on everything, /health, and the
+/// refusals of the outer layers (cross-site post, oversized body).
+#[tokio::test]
+async fn errors_headers_csrf_and_limits() {
+    let app = TestApp::with_demo().await;
+    let member = app.login("agent@demo.example", PASSWORD).await;
+
+    // Unknown page: French HTML 404, for anonymous and logged-in alike.
+    for (who, b) in [("anonyme", None), ("membre", Some(&member))] {
+        for path in [
+            "/nope",
+            "/organisations/000000000",
+            "/organisations/123",
+            "/static/nope.css",
+            "/admin/organisations/123456789/adhesion/x",
+        ] {
+            let res = app.get(path, b).await;
+            let what = format!("[{who}] GET {path}");
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{what}");
+            status_ok(&what, &res);
+            check_html(&what, &res);
+            assert!(res.body.contains("Page introuvable"), "{what} : {}", res.body);
+        }
+    }
+    // Unknown API path: JSON.
+    for path in ["/api/v1/nope", "/api/v1/organisations/000000000", "/api/nope"] {
+        let res = app.api(path, None).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+        check_headers(path, &res);
+        let ct = res
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(ct.starts_with("application/json"), "{path} : {ct}");
+        let j = res.json();
+        assert_eq!(j["erreur"], "introuvable", "{path}");
+        assert!(j["message"].as_str().is_some_and(|m| !m.is_empty()), "{path}");
+    }
+    // Wrong method: a French page (405), JSON under /api.
+    let res = app
+        .request(Method::DELETE, "/organisations", Some(&member), None, &[])
+        .await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    status_ok("DELETE /organisations", &res);
+    check_html("DELETE /organisations", &res);
+    let res = app
+        .request(Method::POST, "/api/v1/moi", None, Some(String::new()), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    check_headers("POST /api/v1/moi", &res);
+    assert_eq!(res.json()["erreur"], "methode-non-autorisee");
+
+    // Headers on every kind of answer.
+    for (path, b) in [
+        ("/", None),
+        ("/static/maillage.css", None),
+        ("/static/favicon.svg", None),
+        ("/health", None),
+        ("/api/openapi.json", None),
+        ("/api/v1/organisations", None),
+        ("/compte", None),
+        ("/admin", Some(&member)),
+        ("/nope", None),
+    ] {
+        let res = app.get(path, b).await;
+        check_headers(path, &res);
+    }
+    let res = app.api("/api/v1/moi", None).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    check_headers("/api/v1/moi", &res);
+    assert_eq!(res.json()["erreur"], "connexion-requise");
+
+    // /health: JSON, with the backend in use.
+    let res = app.get("/health", None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let j = res.json();
+    assert_eq!(j["statut"], "ok");
+    let expected = match app.ctx.db.backend() {
+        maillage_db::Backend::Sqlite => "sqlite",
+        maillage_db::Backend::Postgres => "postgresql",
+    };
+    assert_eq!(j["base"], expected);
+
+    // Cross-site post: refused with a French page, and not processed.
+    let login = form(&[("email", "agent@demo.example"), ("password", PASSWORD), ("retour", "/")]);
+    for headers in [
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        vec![("origin", "https://malveillant.example"), ("host", "maillage.example")],
+    ] {
+        let what = format!("POST /connexion {headers:?}");
+        let res = app
+            .request(Method::POST, "/connexion", None, Some(login.clone()), &headers)
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{what}");
+        status_ok(&what, &res);
+        check_html(&what, &res);
+        assert!(
+            res.body.contains("ne semble pas venir de ce site"),
+            "{what} : {}",
+            res.body
+        );
+        assert!(res.cookie("maillage_session").is_none(), "{what} : session ouverte");
+    }
+    // A logged-in admin lured into a cross-site post: nothing is written.
+    let admin = app.login("ecole@demo.example", PASSWORD).await;
+    let res = app
+        .request(
+            Method::POST,
+            &format!("/organisations/{ALES}/invitations"),
+            Some(&admin),
+            Some(form(&[("email", "piege@malveillant.example"), ("role", "org-admin")])),
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        let ales = maillage_db::organisations::by_siren(c.ex(), ALES)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let pending = maillage_db::one_time_tokens::pending_invitations(c.ex(), ales, maillage_db::now())
+            .await
+            .unwrap();
+        assert!(
+            pending.iter().all(|t| t.email != "piege@malveillant.example"),
+            "invitation créée par une requête intersite"
+        );
+    }
+    // Same origin: processed.
+    for headers in [
+        vec![("sec-fetch-site", "same-origin")],
+        vec![("origin", "http://maillage.example"), ("host", "maillage.example")],
+        vec![],
+    ] {
+        let res = app
+            .request(Method::POST, "/connexion", None, Some(login.clone()), &headers)
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{headers:?} : {}", res.body);
+        assert!(res.cookie("maillage_session").is_some(), "{headers:?}");
+        check_headers("POST /connexion", &res);
+    }
+
+    // Oversized body: 413 with a French page, announced or not.
+    let big = format!("email=agent%40demo.example&password={}", "a".repeat(3 * 1024 * 1024));
+    let len = big.len().to_string();
+    for headers in [vec![("content-length", len.as_str())], vec![]] {
+        let what = format!("POST /connexion de 3 Mo {headers:?}");
+        let res = app
+            .request(Method::POST, "/connexion", None, Some(big.clone()), &headers)
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{what} : {}",
+            &res.body[..res.body.len().min(300)]
+        );
+        status_ok(&what, &res);
+        check_html(&what, &res);
+        assert!(res.body.contains("Envoi trop volumineux"), "{what}");
+    }
+}
+
+#[test]
+fn the_tag_scanner_reads_attributes() {
+    let t =
+        tags(r#"<!DOCTYPE html><p>a < b</p><!-- <h1> --><input id="x" type=text disabled><label for='x'>X</label>"#);
+    let names: Vec<_> = t.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["p", "input", "label"]);
+    assert_eq!(t[1].attrs["id"], "x");
+    assert_eq!(t[1].attrs["type"], "text");
+    assert!(t[1].attrs.contains_key("disabled"));
+    assert_eq!(t[2].attrs["for"], "x");
+}
+
+/// The checks are not vacuous: each defect below is caught.
+#[test]
+fn the_page_checks_catch_defects() {
+    use axum::http::{HeaderMap, HeaderValue};
+    let good = r##"<!DOCTYPE html><html lang="fr"><head><title>Accueil — Réseau · Maillage</title></head><body><a class="skip-link" href="#contenu">Aller au contenu</a><header><nav><a href="/">Accueil</a></nav></header><main id="contenu"><h1>Titre</h1><form><label for="q">Q</label><input id="q" name="q"><input type="hidden" name="t" value="1"></form></main><footer><a href="/accessibilite">Accessibilité</a></footer></body></html>"##;
+    let page = |body: &str| {
+        let mut headers = HeaderMap::new();
+        headers.insert("content-type", HeaderValue::from_static("text/html; charset=utf-8"));
+        Res {
+            status: StatusCode::OK,
+            headers,
+            body: body.to_owned(),
+        }
+    };
+    check_html("modèle", &page(good));
+    let defects = [
+        ("<html lang=\"fr\">", "<html>"),
+        (
+            "<title>Accueil — Réseau · Maillage</title>",
+            "<title> — Réseau · Maillage</title>",
+        ),
+        ("<h1>Titre</h1>", "<h1>Titre</h1><h1>Encore</h1>"),
+        ("<h1>Titre</h1>", "<h2>Titre</h2>"),
+        ("<main id=\"contenu\">", "<main>"),
+        ("<a class=\"skip-link\" href=\"#contenu\">Aller au contenu</a>", ""),
+        ("<header>", "<div>"),
+        ("<footer>", "<div>"),
+        ("href=\"/accessibilite\"", "href=\"/a11y\""),
+        ("<label for=\"q\">Q</label>", "<label>Q</label>"),
+        (
+            "<input id=\"q\" name=\"q\">",
+            "<input id=\"q\" name=\"q\"><select name=\"s\"></select>",
+        ),
+        (
+            "<input id=\"q\" name=\"q\">",
+            "<input id=\"q\" name=\"q\"><textarea id=\"contenu\"></textarea>",
+        ),
+    ];
+    for (from, to) in defects {
+        let broken = good.replacen(from, to, 1);
+        assert_ne!(broken, good);
+        let caught = std::panic::catch_unwind(|| check_html("défaut", &page(&broken))).is_err();
+        assert!(caught, "défaut non détecté : {from} → {to}");
+    }
+}

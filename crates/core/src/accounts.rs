@@ -291,15 +291,17 @@ pub async fn invite(
     let role = Role::parse(role_input)
         .map_err(|e| errors.add("role", e.to_string()))
         .ok();
-    errors.into_result()?;
-    let (email, role) = (email.expect("checked"), role.expect("checked"));
+    // Permission before validation: someone who may not invite here learns
+    // nothing from the form's errors (404 for another organisation).
     policy::require(
         actor,
         &Action::AssignRole {
             organisation: organisation_id,
-            role,
+            role: role.unwrap_or(Role::Member),
         },
     )?;
+    errors.into_result()?;
+    let (email, role) = (email.expect("checked"), role.expect("checked"));
     let inviter = actor.user().ok_or(CoreError::Unauthenticated)?;
 
     let mut tx = ctx.db.begin().await?;

@@ -80,7 +80,11 @@ pub async fn health(State(state): State<AppState>) -> Response {
         maillage_db::Backend::Postgres => "postgresql",
     };
     let ok = match state.ctx.db.conn().await {
-        Ok(mut c) => c.ex().fetch_scalar(maillage_db::query("SELECT 1")).await.is_ok(),
+        Ok(mut c) => c
+            .ex()
+            .fetch_scalar(maillage_db::query("SELECT CAST(1 AS BIGINT)"))
+            .await
+            .is_ok(),
         Err(_) => false,
     };
     let status = if ok {

@@ -343,6 +343,16 @@ pub async fn attach_school(
     Path((siren, school)): Path<(String, Uuid)>,
     Form(input): Form<AttachInput>,
 ) -> Result<Response, WebError> {
+    // The school must be one of this organisation's: the address names both.
+    let org = organisations::get(&state.ctx, &siren).await?;
+    if !schools::get(&state.ctx, school)
+        .await?
+        .organisations
+        .iter()
+        .any(|o| o.id == org.id)
+    {
+        return Err(WebError::not_found());
+    }
     match schools::attach(&state.ctx, &caller, school, &input.siren).await {
         Ok(()) => Ok(see_other(&format!("/organisations/{siren}?info=ecole-partagee#ecoles"))),
         Err(e) => Err(e.into()),
