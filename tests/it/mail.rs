@@ -59,9 +59,11 @@ fn smtp_sink() -> Option<SmtpSink> {
         .stderr(Stdio::null())
         .spawn()
         .expect("aiosmtpd");
+    // The guard kills and reaps the server on every path, panics included.
+    let sink = SmtpSink { child, port, maildir };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(SmtpSink { child, port, maildir });
+            return Some(sink);
         }
         std::thread::sleep(Duration::from_millis(50));
     }
