@@ -444,3 +444,48 @@ async fn passwords_are_stored_as_argon2id_hashes() {
     let hash = u.password_hash.unwrap();
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
 }
+
+/// Failed-login records, expired sessions and stale links are deleted by the
+/// worker's pruning; fresh ones are kept.
+#[tokio::test]
+async fn expired_security_records_are_pruned() {
+    let app = TestApp::with_demo().await;
+    let _live = app.login(MEMBER, PASSWORD).await;
+    let mut b = Browser::default();
+    app.submit(
+        "/connexion",
+        &mut b,
+        &[("email", MEMBER), ("password", "faux-faux-faux-faux")],
+    )
+    .await;
+    maillage_core::accounts::request_password_reset(&app.ctx, MEMBER)
+        .await
+        .unwrap();
+    let count = |sql: &'static str| {
+        let db = app.ctx.db.clone();
+        async move {
+            let mut c = db.conn().await.unwrap();
+            c.ex().fetch_scalar(maillage_db::query(sql)).await.unwrap()
+        }
+    };
+    // Fresh records survive a prune.
+    maillage_core::jobs::prune(&app.ctx).await.unwrap();
+    assert!(count("SELECT COUNT(*) FROM login_failures").await > 0);
+    assert_eq!(count("SELECT COUNT(*) FROM sessions").await, 1);
+    assert_eq!(count("SELECT COUNT(*) FROM one_time_tokens").await, 1);
+    // Aged past their limits, they go.
+    let old = maillage_db::now() - time::Duration::days(2);
+    let mut tx = app.ctx.db.begin().await.unwrap();
+    for sql in [
+        "UPDATE login_failures SET at = $1",
+        "UPDATE sessions SET expires_at = $1",
+        "UPDATE one_time_tokens SET expires_at = $1",
+    ] {
+        tx.ex().execute(maillage_db::query(sql).bind(old)).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert!(maillage_core::jobs::prune(&app.ctx).await.unwrap() >= 3);
+    assert_eq!(count("SELECT COUNT(*) FROM login_failures").await, 0);
+    assert_eq!(count("SELECT COUNT(*) FROM sessions").await, 0);
+    assert_eq!(count("SELECT COUNT(*) FROM one_time_tokens").await, 0);
+}

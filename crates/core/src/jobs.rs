@@ -55,11 +55,36 @@ async fn run(ctx: &Ctx, job: &JobRow) -> anyhow::Result<()> {
     }
 }
 
-/// Polls for jobs until `shutdown` resolves.
+/// Deletes what must not be kept: expired sessions, failed-login records
+/// past the throttling window (the privacy page promises 15 minutes), links
+/// expired or used more than a day ago, jobs done more than 30 days ago.
+/// Returns the number of rows deleted.
+pub async fn prune(ctx: &Ctx) -> anyhow::Result<u64> {
+    use maillage_db::{login_failures, one_time_tokens, sessions};
+    let now = maillage_db::now();
+    let mut tx = ctx.db.begin().await?;
+    let mut n = sessions::delete_expired(tx.ex(), now).await?;
+    n += login_failures::delete_before(tx.ex(), now - crate::throttle::WINDOW).await?;
+    n += one_time_tokens::delete_stale(tx.ex(), now - Duration::days(1)).await?;
+    n += jobs::delete_done_before(tx.ex(), now - Duration::days(30)).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Polls for jobs until `shutdown` resolves; prunes old data every minute.
 pub async fn worker(ctx: Ctx, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let mut last_prune: Option<std::time::Instant> = None;
     loop {
         if let Err(e) = run_pending(&ctx).await {
             tracing::error!(error = %e, "le traitement des tâches a échoué");
+        }
+        if last_prune.is_none_or(|t| t.elapsed() >= StdDuration::from_secs(60)) {
+            match prune(&ctx).await {
+                Ok(n) if n > 0 => tracing::debug!(deleted = n, "données expirées supprimées"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "la suppression des données expirées a échoué"),
+            }
+            last_prune = Some(std::time::Instant::now());
         }
         tokio::select! {
             _ = tokio::time::sleep(StdDuration::from_secs(2)) => {}

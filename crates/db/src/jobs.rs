@@ -85,3 +85,9 @@ pub async fn count_pending(ex: Ex<'_>) -> DbResult<i64> {
     ex.fetch_scalar(query("SELECT COUNT(*) FROM jobs WHERE done_at IS NULL"))
         .await
 }
+
+/// Forgets jobs completed before `before`.
+pub async fn delete_done_before(ex: Ex<'_>, before: OffsetDateTime) -> DbResult<u64> {
+    ex.execute(query("DELETE FROM jobs WHERE done_at IS NOT NULL AND done_at <= $1").bind(before))
+        .await
+}

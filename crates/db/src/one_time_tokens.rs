@@ -113,3 +113,12 @@ pub async fn pending_invitations(
     )
     .await
 }
+
+/// Forgets links that expired or were used before `before`.
+pub async fn delete_stale(ex: Ex<'_>, before: OffsetDateTime) -> DbResult<u64> {
+    ex.execute(
+        query("DELETE FROM one_time_tokens WHERE expires_at <= $1 OR (used_at IS NOT NULL AND used_at <= $1)")
+            .bind(before),
+    )
+    .await
+}
