@@ -275,6 +275,13 @@ pub async fn change_password(
     Ok(())
 }
 
+/// Parses the email and role fields of a form or command, collecting errors.
+fn parse_email_and_role(email: &str, role: &str, errors: &mut FieldErrors) -> (Option<Email>, Option<Role>) {
+    let email = Email::parse(email).map_err(|e| errors.add("email", e.to_string())).ok();
+    let role = Role::parse(role).map_err(|e| errors.add("role", e.to_string())).ok();
+    (email, role)
+}
+
 /// Invites someone into an organisation with a role. If the address already
 /// has an account, the role is granted at once and they are told by email.
 pub async fn invite(
@@ -285,12 +292,7 @@ pub async fn invite(
     role_input: &str,
 ) -> CoreResult<()> {
     let mut errors = FieldErrors::new();
-    let email = Email::parse(email_input)
-        .map_err(|e| errors.add("email", e.to_string()))
-        .ok();
-    let role = Role::parse(role_input)
-        .map_err(|e| errors.add("role", e.to_string()))
-        .ok();
+    let (email, role) = parse_email_and_role(email_input, role_input, &mut errors);
     // Permission before validation: someone who may not invite here learns
     // nothing from the form's errors (404 for another organisation).
     policy::require(
@@ -469,12 +471,7 @@ pub async fn create_user(
     new_password: &str,
 ) -> CoreResult<Uuid> {
     let mut errors = FieldErrors::new();
-    let email = Email::parse(email_input)
-        .map_err(|e| errors.add("email", e.to_string()))
-        .ok();
-    let role = Role::parse(role_input)
-        .map_err(|e| errors.add("role", e.to_string()))
-        .ok();
+    let (email, role) = parse_email_and_role(email_input, role_input, &mut errors);
     if display_name.trim().is_empty() {
         errors.add("name", "Donnez le prénom et le nom de la personne (--name).");
     }

@@ -1,7 +1,7 @@
 //! Schools (écoles) of the network; a mutualised school belongs to several
 //! organisations.
 
-use maillage_db::{activity, audit, organisations as orgs, schools as db};
+use maillage_db::{Ex, activity, audit, organisations as orgs, schools as db};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -19,32 +19,10 @@ pub struct School {
     pub organisations: Vec<Organisation>,
 }
 
-pub async fn of_organisation(ctx: &Ctx, organisation_id: Uuid) -> CoreResult<Vec<School>> {
-    let mut conn = ctx.db.conn().await?;
-    let rows = db::of_organisation(conn.ex(), organisation_id).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let ids = db::organisation_ids(conn.ex(), r.id).await?;
-        let organisations = orgs::by_ids(conn.ex(), &ids)
-            .await?
-            .into_iter()
-            .map(Organisation::from)
-            .collect();
-        out.push(School {
-            id: r.id,
-            name: r.name,
-            description: r.description,
-            organisations,
-        });
-    }
-    Ok(out)
-}
-
-pub async fn get(ctx: &Ctx, id: Uuid) -> CoreResult<School> {
-    let mut conn = ctx.db.conn().await?;
-    let r = db::by_id(conn.ex(), id).await?.ok_or(CoreError::NotFound)?;
-    let ids = db::organisation_ids(conn.ex(), r.id).await?;
-    let organisations = orgs::by_ids(conn.ex(), &ids)
+/// A school row with the organisations it belongs to.
+async fn hydrate(mut ex: Ex<'_>, r: db::SchoolRow) -> CoreResult<School> {
+    let ids = db::organisation_ids(ex.reborrow(), r.id).await?;
+    let organisations = orgs::by_ids(ex, &ids)
         .await?
         .into_iter()
         .map(Organisation::from)
@@ -55,6 +33,22 @@ pub async fn get(ctx: &Ctx, id: Uuid) -> CoreResult<School> {
         description: r.description,
         organisations,
     })
+}
+
+pub async fn of_organisation(ctx: &Ctx, organisation_id: Uuid) -> CoreResult<Vec<School>> {
+    let mut conn = ctx.db.conn().await?;
+    let rows = db::of_organisation(conn.ex(), organisation_id).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(hydrate(conn.ex(), r).await?);
+    }
+    Ok(out)
+}
+
+pub async fn get(ctx: &Ctx, id: Uuid) -> CoreResult<School> {
+    let mut conn = ctx.db.conn().await?;
+    let r = db::by_id(conn.ex(), id).await?.ok_or(CoreError::NotFound)?;
+    hydrate(conn.ex(), r).await
 }
 
 fn check_name(name: &str, errors: &mut FieldErrors) {
