@@ -131,7 +131,8 @@ pub async fn list(ctx: &Ctx, f: &Filter) -> CoreResult<Page<Organisation>> {
         membership: f.membership.map(|m| m.as_str().to_owned()),
         region: f.region.clone().filter(|r| !r.is_empty()),
         limit: per_page,
-        offset: (page - 1) * per_page,
+        // Saturating: a huge page number from the address bar is an empty page, not a panic.
+        offset: (page - 1).saturating_mul(per_page),
     };
     let mut conn = ctx.db.conn().await?;
     let total = db::count(conn.ex(), &filter).await?;

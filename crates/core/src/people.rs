@@ -28,7 +28,7 @@ pub async fn list(ctx: &Ctx, actor: &Actor, text: Option<&str>, page: i64) -> Co
         conn.ex(),
         text.map(str::trim).filter(|t| !t.is_empty()),
         per_page,
-        (page.max(1) - 1) * per_page,
+        (page.max(1) - 1).saturating_mul(per_page),
     )
     .await?;
     let mut out = Vec::with_capacity(rows.len());

@@ -108,7 +108,7 @@ macro_rules! bind_all {
         let mut q = $q;
         for a in $args {
             q = match a {
-                Value::Text(v) => q.bind(v),
+                Value::Text(v) => q.bind(v.map(without_nul)),
                 Value::Int(v) => q.bind(v),
                 Value::Float(v) => q.bind(v),
                 Value::Bool(v) => q.bind(v),
@@ -119,6 +119,13 @@ macro_rules! bind_all {
         }
         q
     }};
+}
+
+/// Text arguments lose their NUL characters on both backends: PostgreSQL
+/// `text` cannot hold them (the statement would fail: a 500 for a `%00` typed
+/// in a search or a form field) and they mean nothing in stored text.
+fn without_nul(s: String) -> String {
+    if s.contains('\0') { s.replace('\0', "") } else { s }
 }
 
 fn sql_of(sql: Cow<'static, str>) -> AssertSqlSafe<Cow<'static, str>> {

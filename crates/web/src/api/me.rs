@@ -23,8 +23,10 @@ pub struct ApiRole {
 }
 
 /// Le titulaire du jeton et ses rôles.
-#[utoipa::path(get, path = "/api/v1/moi", tag = "compte",
-    responses((status = 200, body = ApiMe), (status = 401, body = crate::api::ApiError)))]
+#[utoipa::path(get, path = "/api/v1/moi", operation_id = "moi", tag = "compte",
+    responses(
+        (status = 200, description = "Le titulaire et ses rôles", body = ApiMe),
+        (status = 401, description = "Sans jeton ni session, ou jeton inconnu ou révoqué", body = crate::api::ApiError)))]
 pub async fn show(Caller(caller): Caller) -> Result<Json<ApiMe>, WebError> {
     let me = caller.user().ok_or(CoreError::Unauthenticated)?;
     Ok(Json(ApiMe {

@@ -90,8 +90,12 @@ pub struct ListParams {
 }
 
 /// Les organisations du réseau (informations publiques).
-#[utoipa::path(get, path = "/api/v1/organisations", params(ListParams), tag = "organisations",
-    responses((status = 200, body = ApiOrganisationList), (status = 400, body = crate::api::ApiError)))]
+#[utoipa::path(get, path = "/api/v1/organisations", operation_id = "organisations", params(ListParams), tag = "organisations",
+    security((), ("jeton" = [])),
+    responses(
+        (status = 200, description = "Une page de la liste", body = ApiOrganisationList),
+        (status = 400, description = "Paramètre invalide (par exemple `page` qui n'est pas un nombre)", body = crate::api::ApiError),
+        (status = 401, description = "Jeton inconnu ou révoqué (sans jeton, la liste est publique)", body = crate::api::ApiError)))]
 pub async fn list(
     State(state): State<AppState>,
     Query(p): Query<ListParams>,
@@ -114,9 +118,13 @@ pub async fn list(
 }
 
 /// Une organisation, avec ses écoles.
-#[utoipa::path(get, path = "/api/v1/organisations/{siren}", tag = "organisations",
-    params(("siren" = String, Path, description = "SIREN (9 chiffres)")),
-    responses((status = 200, body = ApiOrganisation), (status = 404, body = crate::api::ApiError)))]
+#[utoipa::path(get, path = "/api/v1/organisations/{siren}", operation_id = "organisation", tag = "organisations",
+    params(("siren" = String, Path, description = "SIREN (9 chiffres)", example = "200066918")),
+    security((), ("jeton" = [])),
+    responses(
+        (status = 200, description = "L'organisation et ses écoles", body = ApiOrganisation),
+        (status = 401, description = "Jeton inconnu ou révoqué (sans jeton, la fiche est publique)", body = crate::api::ApiError),
+        (status = 404, description = "Aucune organisation du réseau n'a ce SIREN", body = crate::api::ApiError)))]
 pub async fn show(State(state): State<AppState>, Path(siren): Path<String>) -> Result<Json<ApiOrganisation>, WebError> {
     let org = organisations::get(&state.ctx, &siren).await?;
     let schools = maillage_core::schools::of_organisation(&state.ctx, org.id).await?;
@@ -136,9 +144,12 @@ pub async fn show(State(state): State<AppState>, Path(siren): Path<String>) -> R
 
 /// Les personnes d'une organisation et leurs rôles : réservé à ses
 /// administrateurs et chargés RH, et à l'animation du réseau (404 sinon).
-#[utoipa::path(get, path = "/api/v1/organisations/{siren}/personnes", tag = "organisations",
-    params(("siren" = String, Path, description = "SIREN (9 chiffres)")),
-    responses((status = 200, body = Vec<ApiPerson>), (status = 401, body = crate::api::ApiError), (status = 404, body = crate::api::ApiError)))]
+#[utoipa::path(get, path = "/api/v1/organisations/{siren}/personnes", operation_id = "organisation_personnes", tag = "organisations",
+    params(("siren" = String, Path, description = "SIREN (9 chiffres)", example = "200066918")),
+    responses(
+        (status = 200, description = "Les personnes et leurs rôles dans l'organisation", body = Vec<ApiPerson>),
+        (status = 401, description = "Sans jeton ni session, ou jeton inconnu ou révoqué", body = crate::api::ApiError),
+        (status = 404, description = "Organisation inconnue, ou réservée à d'autres", body = crate::api::ApiError)))]
 pub async fn people(
     State(state): State<AppState>,
     Caller(caller): Caller,

@@ -1,0 +1,840 @@
+//! Hostile input in every text field of every form, and in the search
+//! fields: the answer is never a server error; what is echoed back (a form
+//! shown again, a value stored then shown on a page, the audit log, the API)
+//! comes back escaped in HTML and intact in JSON; every response carries the
+//! security headers; an organisation's website cannot be a `javascript:` URL.
+//!
+//! There are no file uploads yet: when the profile photo and the project
+//! attachments come, their hostile cases (type, size, name) belong here.
+
+use axum::http::StatusCode;
+
+use crate::harness::{ALES, Browser, PASSWORD, Res, TestApp, form, link};
+
+const COORDINATOR: &str = "animation@demo.example";
+const ORG_ADMIN: &str = "ecole@demo.example";
+const MEMBER: &str = "agent@demo.example";
+
+/// A new password the policy accepts.
+const GOOD_PASSWORD: &str = "une autre phrase de passe assez longue";
+
+// ---------------------------------------------------------------------------
+// The corpus
+// ---------------------------------------------------------------------------
+
+/// Hostile values, by name: markup and attribute breakouts, a URL scheme,
+/// template syntax, a long string, Unicode controls, a NUL byte, SQL.
+fn corpus() -> Vec<(&'static str, String)> {
+    let long = format!("{}{}", "é".repeat(2_500), "<script>alert(1)</script>".repeat(200));
+    vec![
+        ("script", "<script>alert(1)</script>".to_owned()),
+        ("img", "\"><img src=x onerror=alert(1)>".to_owned()),
+        ("javascript", "javascript:alert(1)".to_owned()),
+        ("attribut", "' onmouseover='x".to_owned()),
+        ("textarea", "</textarea><script>alert(1)</script>".to_owned()),
+        ("gabarit", "{{7*7}} {% raw %}${7*7}".to_owned()),
+        ("10 ko", long),
+        (
+            "unicode",
+            "\u{202E}fdp.exe\u{200B}\u{200D}\u{2066}ﷺ\u{2069}\u{FEFF}𝕏".to_owned(),
+        ),
+        ("nul", "avant\u{0}après".to_owned()),
+        ("sql", "'; DROP TABLE users; --".to_owned()),
+    ]
+}
+
+/// Address-shaped hostile values that pass the email syntax check, so they
+/// are stored and shown (pending invitations, accounts).
+fn hostile_emails() -> Vec<String> {
+    vec![
+        "x\"onmouseover=\"alert(1)@ville.fr".to_owned(),
+        "{{7*7}}'--@ville.fr".to_owned(),
+        "a';drop-table-users;--@ville.fr".to_owned(),
+    ]
+}
+
+/// What storage keeps of a value: trimmed, without NUL characters.
+fn stored(v: &str) -> String {
+    v.trim().replace('\u{0}', "")
+}
+
+/// A markup-free marker is safe to show raw; anything with `<>"'` must be
+/// escaped wherever it is shown.
+fn needs_escaping(v: &str) -> bool {
+    v.contains(['<', '>', '"', '\''])
+}
+
+/// The 9-digit SIREN (Luhn key) starting with `prefix` (8 digits).
+fn siren(prefix: &str) -> String {
+    assert_eq!(prefix.len(), 8);
+    (0..10)
+        .map(|k| format!("{prefix}{k}"))
+        .find(|s| maillage_domain::siren::Siren::parse(s).is_ok())
+        .expect("une clé convient")
+}
+
+// ---------------------------------------------------------------------------
+// Checks on every response
+// ---------------------------------------------------------------------------
+
+fn header<'a>(res: &'a Res, name: &str) -> &'a str {
+    res.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+fn short(body: &str) -> String {
+    body.chars().take(600).collect()
+}
+
+/// Not a server error; the security headers; HTML without any raw payload,
+/// JSON that parses.
+fn safe(what: &str, res: &Res) {
+    assert!(
+        !res.status.is_server_error(),
+        "{what} : {} {}",
+        res.status,
+        short(&res.body)
+    );
+    let csp = header(res, "content-security-policy");
+    assert!(csp.contains("default-src 'self'"), "{what} : CSP « {csp} »");
+    assert_eq!(header(res, "x-content-type-options"), "nosniff", "{what}");
+    let ct = header(res, "content-type");
+    if ct.starts_with("text/html") {
+        for raw in ["<script>alert", "<img src=x", "onmouseover='", "onmouseover=\"alert"] {
+            assert!(!res.body.contains(raw), "{what} : « {raw} » non échappé dans la page");
+        }
+        for (name, p) in corpus() {
+            if needs_escaping(&p) {
+                assert!(!res.body.contains(&p), "{what} : charge « {name} » non échappée");
+            }
+        }
+        for e in hostile_emails() {
+            assert!(!res.body.contains(&e), "{what} : adresse « {e} » non échappée");
+        }
+    } else if ct.starts_with("application/json") {
+        res.json();
+    }
+}
+
+/// The text of a page: character references undone, named (`&lt;`) and
+/// numeric (`&#60;`, `&#x3C;`), as askama writes them.
+fn unescape(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => entity
+                    .strip_prefix("#x")
+                    .or_else(|| entity.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The page shows `value` (its text, entities undone).
+fn shows(what: &str, res: &Res, value: &str) {
+    assert!(
+        unescape(&res.body).contains(value),
+        "{what} : « {} » absent de la page ({})",
+        short(value),
+        res.status
+    );
+}
+
+/// A form sent back with its errors shows what was typed.
+fn echoed(what: &str, res: &Res, value: &str) {
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{what} : {}",
+        short(&res.body)
+    );
+    shows(what, res, value);
+}
+
+async fn get(app: &TestApp, what: &str, path: &str, b: Option<&Browser>) -> Res {
+    let res = app.get(path, b).await;
+    safe(what, &res);
+    res
+}
+
+async fn post(app: &TestApp, what: &str, path: &str, b: &mut Browser, pairs: &[(&str, &str)]) -> Res {
+    let res = app.submit(path, b, pairs).await;
+    safe(what, &res);
+    res
+}
+
+/// The secret of a token created from /compte.
+fn token_in(res: &Res) -> String {
+    let start = res.body.find("mlg_").expect("jeton affiché");
+    res.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// The tests
+// ---------------------------------------------------------------------------
+
+/// Login, forgotten password, reset link, invitation link: anonymous forms.
+#[tokio::test]
+async fn hostile_input_in_the_sign_in_forms() {
+    let app = TestApp::with_demo().await;
+    let mut anon = Browser::default();
+
+    for (name, p) in corpus() {
+        let what = format!("connexion, adresse « {name} »");
+        let r = post(
+            &app,
+            &what,
+            "/connexion",
+            &mut anon,
+            &[("email", &p), ("password", "x")],
+        )
+        .await;
+        echoed(&what, &r, &p);
+
+        // The return address, kept in a hidden field when it is a local path.
+        let back = format!("/{p}");
+        let what = format!("connexion, retour « {name} »");
+        let r = post(
+            &app,
+            &what,
+            "/connexion",
+            &mut anon,
+            &[("email", ""), ("password", ""), ("retour", &back)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        get(&app, &what, &format!("/connexion?{}", form(&[("retour", &back)])), None).await;
+        get(&app, &what, &format!("/connexion?{}", form(&[("retour", &p)])), None).await;
+
+        // A password is never shown again, but must not break anything (one
+        // Argon2 verification each, against the dummy hash).
+        let what = format!("connexion, mot de passe « {name} »");
+        let email = format!("inconnu.{}@ville.fr", name.replace(' ', "-"));
+        let r = post(
+            &app,
+            &what,
+            "/connexion",
+            &mut anon,
+            &[("email", &email), ("password", &p)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        assert!(!unescape(&r.body).contains(&p), "{what} : mot de passe réaffiché");
+
+        let what = format!("mot de passe oublié « {name} »");
+        let r = post(&app, &what, "/mot-de-passe-oublie", &mut anon, &[("email", &p)]).await;
+        echoed(&what, &r, &p);
+
+        let what = format!("lien de réinitialisation inconnu « {name} »");
+        get(
+            &app,
+            &what,
+            &format!("/mot-de-passe/nouveau?{}", form(&[("jeton", &p)])),
+            None,
+        )
+        .await;
+        let r = post(
+            &app,
+            &what,
+            "/mot-de-passe/nouveau",
+            &mut anon,
+            &[("jeton", &p), ("password", &p), ("confirmation", &p)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+
+        let what = format!("invitation inconnue « {name} »");
+        get(&app, &what, &format!("/invitation?{}", form(&[("jeton", &p)])), None).await;
+        post(
+            &app,
+            &what,
+            "/invitation",
+            &mut anon,
+            &[
+                ("jeton", &p),
+                ("display_name", &p),
+                ("password", &p),
+                ("confirmation", &p),
+            ],
+        )
+        .await;
+    }
+    for e in hostile_emails() {
+        let what = format!("mot de passe oublié « {e} »");
+        let r = post(&app, &what, "/mot-de-passe-oublie", &mut anon, &[("email", &e)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{what}");
+        shows(&what, &r, &e);
+    }
+
+    // A real reset link: the password fields with hostile values (never
+    // matching, so the link is not used up).
+    let r = post(&app, "oubli", "/mot-de-passe-oublie", &mut anon, &[("email", MEMBER)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mails = app.mails().await;
+    let path = link(mails.last().expect("courriel"), "http://");
+    let jeton = path.split("jeton=").nth(1).expect("jeton").to_owned();
+    get(&app, "lien de réinitialisation", &path, None).await;
+    for (name, p) in corpus() {
+        let what = format!("réinitialisation, mot de passe « {name} »");
+        let other = format!("{p}!");
+        let r = post(
+            &app,
+            &what,
+            "/mot-de-passe/nouveau",
+            &mut anon,
+            &[("jeton", &jeton), ("password", &p), ("confirmation", &other)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+    }
+    // Still usable.
+    let r = get(&app, "lien toujours valable", &path, None).await;
+    assert!(r.body.contains("name=\"password\""), "le lien a été consommé");
+}
+
+/// /compte: token names (stored, listed, in the audit log) and the password
+/// change form; an invitation accepted with a hostile display name, shown in
+/// the header, the account, the organisation's people, the admin list, the
+/// audit log and the API.
+#[tokio::test]
+async fn hostile_input_in_the_account_and_the_invitation() {
+    let app = TestApp::with_demo().await;
+    let mut coord = app.login(COORDINATOR, PASSWORD).await;
+
+    let mut token = String::new();
+    for (name, p) in corpus() {
+        let what = format!("jeton d'API « {name} »");
+        let r = post(&app, &what, "/compte/jetons", &mut coord, &[("name", &p)]).await;
+        if p.chars().count() > 100 {
+            echoed(&what, &r, &p);
+        } else {
+            assert_eq!(r.status, StatusCode::OK, "{what} : {}", short(&r.body));
+            shows(&what, &r, &stored(&p));
+            token = token_in(&r);
+        }
+
+        let what = format!("changement de mot de passe « {name} »");
+        // Wrong current password (one Argon2 verification).
+        let r = post(
+            &app,
+            &what,
+            "/compte/mot-de-passe",
+            &mut coord,
+            &[
+                ("current", &p),
+                ("password", GOOD_PASSWORD),
+                ("confirmation", GOOD_PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        // Right current password, hostile new one that never matches.
+        let other = format!("{p}!");
+        let r = post(
+            &app,
+            &what,
+            "/compte/mot-de-passe",
+            &mut coord,
+            &[("current", PASSWORD), ("password", &p), ("confirmation", &other)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+    }
+    let account = get(&app, "compte", "/compte", Some(&coord)).await;
+    let journal = get(&app, "journal", "/admin/journal", Some(&coord)).await;
+    for (name, p) in corpus().into_iter().filter(|(_, p)| p.chars().count() <= 100) {
+        shows(&format!("liste des jetons « {name} »"), &account, &stored(&p));
+        shows(&format!("journal, jeton « {name} »"), &journal, &stored(&p));
+    }
+    let me = app.api("/api/v1/moi", Some(&token)).await;
+    safe("API moi", &me);
+    assert_eq!(me.status, StatusCode::OK);
+
+    // An invitation, accepted with a hostile display name.
+    let hostile_name = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>' onmouseover='x {{7*7}}";
+    let r = post(
+        &app,
+        "invitation",
+        &format!("/organisations/{ALES}/invitations"),
+        &mut coord,
+        &[("email", "nouvelle.recrue@ales.fr"), ("role", "member")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", short(&r.body));
+    let mails = app.mails().await;
+    let path = link(mails.last().expect("courriel d'invitation"), "http://");
+    let jeton = path.split("jeton=").nth(1).expect("jeton").to_owned();
+    let mut newcomer = Browser::default();
+    get(&app, "page d'invitation", &path, None).await;
+    for (name, p) in corpus() {
+        let what = format!("invitation, nom « {name} »");
+        // Passwords that differ: the form comes back, the invitation stays.
+        let r = post(
+            &app,
+            &what,
+            "/invitation",
+            &mut newcomer,
+            &[
+                ("jeton", &jeton),
+                ("display_name", &p),
+                ("password", GOOD_PASSWORD),
+                ("confirmation", "pas la même phrase de passe"),
+            ],
+        )
+        .await;
+        echoed(&what, &r, &p);
+        let what = format!("invitation, mot de passe « {name} »");
+        let other = format!("{p}!");
+        let r = post(
+            &app,
+            &what,
+            "/invitation",
+            &mut newcomer,
+            &[
+                ("jeton", &jeton),
+                ("display_name", "Nouvelle Recrue"),
+                ("password", &p),
+                ("confirmation", &other),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+    }
+    let r = post(
+        &app,
+        "invitation acceptée",
+        "/invitation",
+        &mut newcomer,
+        &[
+            ("jeton", &jeton),
+            ("display_name", hostile_name),
+            ("password", GOOD_PASSWORD),
+            ("confirmation", GOOD_PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", short(&r.body));
+    let mine = get(&app, "compte du nouveau venu", "/compte", Some(&newcomer)).await;
+    shows("nom dans l'en-tête", &mine, hostile_name);
+    let r = post(
+        &app,
+        "jeton du nouveau venu",
+        "/compte/jetons",
+        &mut newcomer,
+        &[("name", "outil")],
+    )
+    .await;
+    let newcomer_token = token_in(&r);
+    for path in [
+        format!("/organisations/{ALES}"),
+        "/admin/personnes?q=recrue".to_owned(),
+        "/admin/journal".to_owned(),
+    ] {
+        let r = get(&app, &path, &path, Some(&coord)).await;
+        shows(&path, &r, hostile_name);
+    }
+    let me = app.api("/api/v1/moi", Some(&newcomer_token)).await;
+    safe("API moi (nouveau venu)", &me);
+    assert_eq!(me.json()["nom"], hostile_name);
+    let people = app
+        .api(&format!("/api/v1/organisations/{ALES}/personnes"), Some(&token))
+        .await;
+    safe("API personnes", &people);
+    assert!(
+        people
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["nom"] == hostile_name),
+        "nom absent de l'API"
+    );
+}
+
+/// An organisation's page: presentation (description, website), schools,
+/// sharing a school, invitations — by the organisation's administrator.
+#[tokio::test]
+async fn hostile_input_in_the_organisation_forms() {
+    let app = TestApp::with_demo().await;
+    let mut admin = app.login(ORG_ADMIN, PASSWORD).await;
+    let org_page = format!("/organisations/{ALES}");
+    let presentation = format!("{org_page}/presentation");
+
+    for (name, p) in corpus() {
+        let what = format!("présentation « {name} »");
+        let r = post(
+            &app,
+            &what,
+            &presentation,
+            &mut admin,
+            &[("description", &p), ("website", "")],
+        )
+        .await;
+        if p.chars().count() > 4000 {
+            echoed(&what, &r, &p);
+        } else {
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{what} : {}", short(&r.body));
+            let page = get(&app, &what, &org_page, Some(&admin)).await;
+            shows(&what, &page, &stored(&p));
+            let anon = get(&app, &what, &org_page, None).await;
+            shows(&what, &anon, &stored(&p));
+            let api = app.api(&format!("/api/v1/organisations/{ALES}"), None).await;
+            safe(&what, &api);
+            assert_eq!(api.json()["presentation"], stored(&p), "{what} : API");
+        }
+
+        // Only http(s) websites: every hostile value that is not one is
+        // refused and shown again.
+        let what = format!("site internet « {name} »");
+        let r = post(
+            &app,
+            &what,
+            &presentation,
+            &mut admin,
+            &[("description", ""), ("website", &p)],
+        )
+        .await;
+        echoed(&what, &r, &p);
+        shows(&what, &r, "commençant par https://");
+    }
+
+    // Never a script URL, however written.
+    for url in [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "\tjavascript:alert(1)",
+        "java\tscript:alert(1)",
+        "\u{0}javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "https:javascript:alert(1)",
+        "//evil.example/",
+        "/relative",
+    ] {
+        let what = format!("site « {} »", url.escape_debug());
+        let r = post(
+            &app,
+            &what,
+            &presentation,
+            &mut admin,
+            &[("description", ""), ("website", url)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what} accepté");
+    }
+    // An http(s) address with markup in it is kept, escaped in the link.
+    let tricky = "https://example.org/\"><script>alert(1)</script>' onmouseover='x";
+    let r = post(
+        &app,
+        "site piégé",
+        &presentation,
+        &mut admin,
+        &[("description", ""), ("website", tricky)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", short(&r.body));
+    let page = get(&app, "site piégé", &org_page, None).await;
+    shows("site piégé", &page, tricky);
+    for (i, _) in page.body.match_indices("href=\"") {
+        let href = &page.body[i + 6..];
+        let href = &href[..href.find('"').unwrap_or(href.len())];
+        assert!(
+            href.starts_with('/')
+                || href.starts_with('#')
+                || href.starts_with("https://")
+                || href.starts_with("http://"),
+            "lien suspect : {href}"
+        );
+    }
+    assert!(
+        page.body
+            .contains("href=\"https://example.org/&#34;&#62;&#60;script&#62;"),
+        "lien du site mal échappé"
+    );
+    let api = app.api(&format!("/api/v1/organisations/{ALES}"), None).await;
+    assert_eq!(api.json()["site"], tricky);
+
+    // Schools: the name is stored and shown (page, home feed, API).
+    let schools = format!("{org_page}/ecoles");
+    for (name, p) in corpus() {
+        let what = format!("école « {name} »");
+        let r = post(&app, &what, &schools, &mut admin, &[("name", &p)]).await;
+        if p.chars().count() > 200 {
+            echoed(&what, &r, &p);
+        } else {
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{what} : {}", short(&r.body));
+        }
+    }
+    let page = get(&app, "écoles", &org_page, Some(&admin)).await;
+    let home = get(&app, "accueil", "/", None).await;
+    let api = app.api(&format!("/api/v1/organisations/{ALES}"), None).await;
+    safe("API écoles", &api);
+    let api = api.json();
+    let names: Vec<&str> = api["ecoles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["nom"].as_str())
+        .collect();
+    for (name, p) in corpus().into_iter().filter(|(_, p)| p.chars().count() <= 200) {
+        shows(&format!("école « {name} » sur la fiche"), &page, &stored(&p));
+        shows(&format!("école « {name} » à l'accueil"), &home, &stored(&p));
+        assert!(
+            names.contains(&stored(&p).as_str()),
+            "école « {name} » absente de l'API"
+        );
+    }
+
+    // Sharing a school: the SIREN field.
+    let school = api["ecoles"][0]["id"].as_str().unwrap().to_owned();
+    let share = format!("{org_page}/ecoles/{school}/organisations");
+    for (name, p) in corpus() {
+        let what = format!("partage d'école « {name} »");
+        let r = post(&app, &what, &share, &mut admin, &[("siren", &p)]).await;
+        assert!(r.status.is_client_error(), "{what} : {}", r.status);
+    }
+
+    // Invitations: address and role.
+    let invitations = format!("{org_page}/invitations");
+    for (name, p) in corpus() {
+        let what = format!("invitation, adresse « {name} »");
+        let r = post(
+            &app,
+            &what,
+            &invitations,
+            &mut admin,
+            &[("email", &p), ("role", "member")],
+        )
+        .await;
+        echoed(&what, &r, &p);
+        let what = format!("invitation, rôle « {name} »");
+        let r = post(
+            &app,
+            &what,
+            &invitations,
+            &mut admin,
+            &[("email", "quelquun@ales.fr"), ("role", &p)],
+        )
+        .await;
+        assert!(r.status.is_client_error(), "{what} : {}", r.status);
+    }
+    for e in hostile_emails() {
+        let what = format!("invitation « {e} »");
+        let r = post(
+            &app,
+            &what,
+            &invitations,
+            &mut admin,
+            &[("email", &e), ("role", "trainer")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{what} : {}", short(&r.body));
+    }
+    let page = get(&app, "invitations en attente", &org_page, Some(&admin)).await;
+    for e in hostile_emails() {
+        shows("invitations en attente", &page, &e.to_lowercase());
+    }
+}
+
+/// The coordinator's forms (new organisation, membership), the search
+/// fields, page numbers, and the API's query parameters.
+#[tokio::test]
+async fn hostile_input_in_the_admin_forms_and_searches() {
+    let app = TestApp::with_demo().await;
+    let mut coord = app.login(COORDINATOR, PASSWORD).await;
+
+    for (i, (name, p)) in corpus().into_iter().enumerate() {
+        // Another organisation (outside the official list), named `p`.
+        let what = format!("nouvelle organisation, nom « {name} »");
+        let s = siren(&format!("1899990{i}"));
+        let r = post(
+            &app,
+            &what,
+            "/admin/organisations",
+            &mut coord,
+            &[
+                ("siren", &s),
+                ("name", &p),
+                ("kind", "cdg"),
+                ("membership", "membre"),
+                ("joined_on", "2024-01-15"),
+            ],
+        )
+        .await;
+        if p.chars().count() > 200 {
+            echoed(&what, &r, &p);
+        } else {
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{what} : {}", short(&r.body));
+            let page = get(&app, &what, &format!("/organisations/{s}"), None).await;
+            shows(&what, &page, &stored(&p));
+            let api = app.api(&format!("/api/v1/organisations/{s}"), None).await;
+            safe(&what, &api);
+            assert_eq!(api.json()["nom"], stored(&p), "{what} : API");
+            // Its membership form, with its name in the title.
+            let r = get(&app, &what, &format!("/admin/organisations/{s}/adhesion"), Some(&coord)).await;
+            shows(&what, &r, &stored(&p));
+        }
+
+        let adhesion = format!("/admin/organisations/{ALES}/adhesion");
+        for field in ["membership", "joined_on", "left_on"] {
+            let mut pairs = vec![("membership", "membre"), ("joined_on", ""), ("left_on", "")];
+            pairs.retain(|(k, _)| *k != field);
+            pairs.push((field, &p));
+            let what = format!("adhésion, {field} « {name} »");
+            let r = post(&app, &what, &adhesion, &mut coord, &pairs).await;
+            if field == "membership" {
+                assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+            } else {
+                echoed(&what, &r, &p);
+            }
+        }
+
+        for field in ["siren", "joined_on", "kind", "membership"] {
+            let what = format!("nouvelle organisation, {field} « {name} »");
+            let mut pairs = vec![
+                ("siren", "180043032"),
+                ("name", "Un organisme"),
+                ("kind", "autre"),
+                ("membership", "membre"),
+                ("joined_on", ""),
+            ];
+            pairs.retain(|(k, _)| *k != field);
+            pairs.push((field, &p));
+            let r = post(&app, &what, "/admin/organisations", &mut coord, &pairs).await;
+            match field {
+                "siren" | "joined_on" => echoed(&what, &r, &p),
+                // A bad kind or status is a field error or the default value.
+                _ => assert!(
+                    r.status == StatusCode::UNPROCESSABLE_ENTITY || r.status == StatusCode::SEE_OTHER,
+                    "{what} : {}",
+                    r.status
+                ),
+            }
+        }
+
+        // Search fields.
+        let what = format!("recherche « {name} »");
+        let q = form(&[("q", &p)]);
+        let r = get(&app, &what, &format!("/organisations?{q}"), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{what}");
+        shows(&what, &r, &p);
+        for field in ["type", "statut", "region", "page"] {
+            get(&app, &what, &format!("/organisations?{}", form(&[(field, &p)])), None).await;
+        }
+        // Ignored filters: several pages, whose links carry the filters.
+        let filters = form(&[("type", &p), ("statut", &p), ("page", "2")]);
+        let r = get(&app, &what, &format!("/organisations?{filters}"), None).await;
+        assert!(r.body.contains("rel=\"prev\""), "{what} : pas de pagination");
+        let r = get(&app, &what, &format!("/admin/personnes?{q}"), Some(&coord)).await;
+        assert_eq!(r.status, StatusCode::OK, "{what}");
+        shows(&what, &r, &p);
+        get(
+            &app,
+            &what,
+            &format!("/admin/personnes?{}", form(&[("q", &p), ("page", &p)])),
+            Some(&coord),
+        )
+        .await;
+        let r = get(&app, &what, &format!("/admin/organisations/nouvelle?{q}"), Some(&coord)).await;
+        assert_eq!(r.status, StatusCode::OK, "{what}");
+        shows(&what, &r, &p);
+        get(
+            &app,
+            &what,
+            &format!("/admin/organisations/nouvelle?{}", form(&[("q", &p), ("type", &p)])),
+            Some(&coord),
+        )
+        .await;
+
+        // The API: valid JSON, the filters taken as text.
+        let what = format!("API recherche « {name} »");
+        for field in ["q", "type", "statut", "region"] {
+            let r = app
+                .api(&format!("/api/v1/organisations?{}", form(&[(field, &p)])), None)
+                .await;
+            safe(&what, &r);
+            assert_eq!(r.status, StatusCode::OK, "{what} {field} : {}", short(&r.body));
+            r.json();
+        }
+        let r = app
+            .api(&format!("/api/v1/organisations?{}", form(&[("page", &p)])), None)
+            .await;
+        safe(&what, &r);
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{what}");
+        assert!(r.json()["message"].is_string());
+        for path in [
+            format!("/api/v1/organisations/{}", form(&[("", &p)]).trim_start_matches('=')),
+            format!(
+                "/api/v1/organisations/{}/personnes",
+                form(&[("", &p)]).trim_start_matches('=')
+            ),
+        ] {
+            let r = app.api(&path, None).await;
+            safe(&what, &r);
+            assert!(r.status.is_client_error(), "{what} {path} : {}", r.status);
+        }
+    }
+
+    // The organisations created above: in the list, the news of the home
+    // page (« X rejoint le réseau ») and the audit log, escaped.
+    let home = get(&app, "accueil", "/", None).await;
+    let journal = get(&app, "journal", "/admin/journal", Some(&coord)).await;
+    let list = get(&app, "liste", "/organisations?statut=membre&type=cdg", None).await;
+    for (name, p) in corpus().into_iter().filter(|(_, p)| p.chars().count() <= 200) {
+        shows(&format!("accueil « {name} »"), &home, &stored(&p));
+        shows(&format!("journal « {name} »"), &journal, &stored(&p));
+        shows(&format!("liste « {name} »"), &list, &stored(&p));
+    }
+
+    // Page numbers far beyond the end: an empty page, not an overflow.
+    for path in [
+        "/organisations?page=9223372036854775807",
+        "/organisations?page=-9223372036854775808",
+        "/admin/personnes?page=9223372036854775807",
+    ] {
+        let r = get(&app, path, path, Some(&coord)).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+    }
+    for path in [
+        "/api/v1/organisations?page=9223372036854775807",
+        "/api/v1/organisations?page=9223372036854775807&par_page=9223372036854775807",
+        "/api/v1/organisations?page=-9223372036854775808&par_page=-9223372036854775808",
+    ] {
+        let r = app.api(path, None).await;
+        safe(path, &r);
+        assert_eq!(r.status, StatusCode::OK, "{path} : {}", short(&r.body));
+        r.json();
+    }
+    let r = app.api("/api/v1/organisations?page=9223372036854775808", None).await;
+    safe("page hors de i64", &r);
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
