@@ -84,6 +84,12 @@ async fn personal_tokens_are_shown_once_hashed_at_rest_and_revocable() {
     let me = app.api("/api/v1/moi", Some(&token)).await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.body);
     assert_eq!(me.json()["courriel"], "rh@demo.example");
+    // Organisations are named by SIREN, as everywhere in the API.
+    let roles = me.json()["roles"].as_array().unwrap().clone();
+    assert!(
+        roles.iter().any(|r| r["role"] == "hr" && r["organisation"] == ALES),
+        "{roles:?}"
+    );
     // Same permissions as the owner: HR sees their own organisation's people.
     let people = app
         .api(&format!("/api/v1/organisations/{ALES}/personnes"), Some(&token))

@@ -138,6 +138,27 @@ pub async fn load_actor(mut ex: Ex<'_>, user_id: Uuid) -> CoreResult<Actor> {
     }))
 }
 
+/// The actor's roles with their organisations (`None`: network-wide), for
+/// « Mon compte » and `/api/v1/moi`.
+pub async fn my_roles(ctx: &Ctx, actor: &Actor) -> CoreResult<Vec<(Role, Option<crate::organisations::Organisation>)>> {
+    policy::require(actor, &Action::UseAccount)?;
+    let me = actor.user().ok_or(CoreError::Unauthenticated)?;
+    let ids: Vec<Uuid> = me.roles.iter().filter_map(|(_, o)| *o).collect();
+    let mut conn = ctx.db.conn().await?;
+    let orgs = organisations::by_ids(conn.ex(), &ids).await?;
+    Ok(me
+        .roles
+        .iter()
+        .map(|(role, org)| {
+            let org = org
+                .and_then(|id| orgs.iter().find(|o| o.id == id))
+                .cloned()
+                .map(Into::into);
+            (*role, org)
+        })
+        .collect())
+}
+
 pub async fn logout(ctx: &Ctx, session_token: &str) -> CoreResult<()> {
     let mut tx = ctx.db.begin().await?;
     sessions::delete(tx.ex(), &security::token_hash(session_token)).await?;

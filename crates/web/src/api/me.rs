@@ -1,11 +1,11 @@
 //! `/api/v1/moi`: who the token belongs to.
 
-use axum::Json;
-use maillage_core::CoreError;
+use axum::{Json, extract::State};
+use maillage_core::{CoreError, accounts};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{error::WebError, layout::Caller};
+use crate::{AppState, error::WebError, layout::Caller};
 
 #[derive(Serialize, ToSchema)]
 pub struct ApiMe {
@@ -18,7 +18,7 @@ pub struct ApiMe {
 pub struct ApiRole {
     /// coordinator, org-admin, hr, trainer, member
     pub role: String,
-    /// Identifiant de l'organisation ; absent pour un rôle sur tout le réseau.
+    /// SIREN de l'organisation ; absent pour un rôle sur tout le réseau.
     pub organisation: Option<String>,
 }
 
@@ -27,17 +27,17 @@ pub struct ApiRole {
     responses(
         (status = 200, description = "Le titulaire et ses rôles", body = ApiMe),
         (status = 401, description = "Sans jeton ni session, ou jeton inconnu ou révoqué", body = crate::api::ApiError)))]
-pub async fn show(Caller(caller): Caller) -> Result<Json<ApiMe>, WebError> {
+pub async fn show(State(state): State<AppState>, Caller(caller): Caller) -> Result<Json<ApiMe>, WebError> {
     let me = caller.user().ok_or(CoreError::Unauthenticated)?;
+    let roles = accounts::my_roles(&state.ctx, &caller).await?;
     Ok(Json(ApiMe {
         nom: me.display_name.clone(),
         courriel: me.email.clone(),
-        roles: me
-            .roles
-            .iter()
+        roles: roles
+            .into_iter()
             .map(|(r, o)| ApiRole {
                 role: r.as_str().to_owned(),
-                organisation: o.map(|o| o.to_string()),
+                organisation: o.map(|o| o.siren),
             })
             .collect(),
     }))

@@ -46,21 +46,11 @@ async fn render(
 ) -> Result<Account, WebError> {
     policy::require(caller, &Action::UseAccount)?;
     let me = caller.user().ok_or(CoreError::Unauthenticated)?;
-    let mut roles = Vec::new();
-    for (role, org) in &me.roles {
-        let where_ = match org {
-            Some(id) => {
-                let mut conn = state.ctx.db.conn().await.map_err(CoreError::from)?;
-                maillage_db::organisations::by_id(conn.ex(), *id)
-                    .await
-                    .map_err(CoreError::from)?
-                    .map(|o| o.name)
-                    .unwrap_or_default()
-            }
-            None => "tout le réseau".to_owned(),
-        };
-        roles.push((*role, where_));
-    }
+    let roles = accounts::my_roles(&state.ctx, caller)
+        .await?
+        .into_iter()
+        .map(|(role, org)| (role, org.map(|o| o.name).unwrap_or_else(|| "tout le réseau".to_owned())))
+        .collect();
     let tokens = api_tokens::list(&state.ctx, caller).await?;
     Ok(Account {
         layout,
