@@ -1,0 +1,106 @@
+// The Nu HTML Checker (npm vnu-jar, run with the system's Java) on the HTML
+// of every page state the accessibility checks visit (PAGES, a 404, forms
+// in their error state; as anonymous, member, coordinator, org-admin): the
+// documents exactly as the server sent them, saved under
+// artifacts/html/, checked in one run of vnu. Zero errors allowed.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { DESKTOP, launch, login, newPage, withEvidence } from '../lib/browser.mjs';
+import { ARTIFACTS, sitePath, slug } from '../lib/env.mjs';
+import { roleTargets } from '../lib/pages.mjs';
+
+const require = createRequire(import.meta.url);
+const VNU_JAR = String(require('vnu-jar'));
+const JAVA = process.env.JAVA || 'java';
+const HTML_DIR = path.join(ARTIFACTS, 'html');
+
+const saved = new Map(); // file -> description
+
+let browser;
+before(async () => {
+  fs.rmSync(HTML_DIR, { recursive: true, force: true });
+  fs.mkdirSync(HTML_DIR, { recursive: true });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+for (const [role, list] of roleTargets()) {
+  describe(`HTML enregistré — ${role}`, () => {
+    let page;
+    before(async () => {
+      page = await newPage(browser, DESKTOP);
+      if (role !== 'anonymous') await login(page, role);
+    });
+    after(async () => {
+      await page?.context().close();
+    });
+    for (const target of list) {
+      test(target.name, (t) =>
+        withEvidence(t, [page], async () => {
+          const res = await target.open(page);
+          assert.ok(res.status() < 500, `HTTP ${res.status()}`);
+          assert.match(res.headers()['content-type'] ?? '', /^text\/html/);
+          const file = path.join(HTML_DIR, `${role}--${slug(target.name) || 'accueil'}.html`);
+          assert.ok(!saved.has(file), `two page states saved as ${file}`);
+          fs.writeFileSync(file, await res.body());
+          saved.set(file, `${target.name} as ${role}, at ${sitePath(page.url())} (HTTP ${res.status()})`);
+        }));
+    }
+  });
+}
+
+function runVnu(files) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(JAVA, ['-jar', VNU_JAR, '--errors-only', '--format', 'json', ...files], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+test('Nu HTML Checker : aucune erreur', async (t) => {
+  const files = [...saved.keys()];
+  assert.ok(files.length > 0, 'no page was saved');
+  const { code, out, err } = await runVnu(files);
+  // vnu writes its JSON report to standard error.
+  const text = err.trim() || out.trim();
+  let report;
+  try {
+    report = JSON.parse(text);
+  } catch {
+    assert.fail(`vnu (exit ${code}) gave no JSON report:\n${text.slice(0, 2000)}`);
+  }
+  const messages = report.messages ?? [];
+  const fatal = messages.filter((m) => m.type === 'non-document-error');
+  assert.deepEqual(fatal, [], 'vnu could not check some documents');
+  t.diagnostic(`${files.length} documents checked by vnu ${VNU_JAR}`);
+  const byFile = new Map(files.map((f) => [f, []]));
+  for (const m of messages) {
+    const f = m.url ? decodeURIComponent(new URL(m.url).pathname) : '?';
+    if (!byFile.has(f)) byFile.set(f, []);
+    byFile.get(f).push(m);
+  }
+  for (const [file, errors] of byFile) {
+    await t.test(`${saved.get(file) ?? file}`, () => {
+      assert.deepEqual(
+        errors.map((m) => `line ${m.lastLine}:${m.firstColumn ?? m.lastColumn}: ${m.message}\n    ${(m.extract ?? '').replace(/\n/g, '⏎')}`),
+        [],
+        `${path.relative(process.cwd(), file)}`,
+      );
+    });
+  }
+  assert.equal(messages.length, 0, `${messages.length} HTML error(s), listed above`);
+});
