@@ -265,3 +265,48 @@ async fn the_home_page_shows_the_network_alive() {
     assert!(r.text().contains("rejoint le réseau"));
     assert!(r.text().contains("<dd>45</dd>"), "{}", r.body);
 }
+
+/// Public pages are cached, but a write shows at once on the next request.
+#[tokio::test]
+async fn cached_public_pages_show_a_write_at_once() {
+    let app = TestApp::with_demo().await;
+    let home = app.get("/", None).await;
+    assert!(home.text().contains("<dd>45</dd>"));
+    let list = app.get("/organisations?q=mende", None).await;
+    assert!(list.text().contains("Aucun membre ne correspond"));
+    // Mende (Lozère) joins.
+    let siren = maillage_domain::reference::search_kind("mende", Some(maillage_domain::org_kind::OrgKind::Commune), 1)
+        [0]
+    .siren
+    .as_str()
+    .to_owned();
+    let mut b = app.login(COORDINATOR, PASSWORD).await;
+    let r = app
+        .submit(
+            "/admin/organisations",
+            &mut b,
+            &[("siren", &siren), ("membership", "membre"), ("joined_on", "2026-11-20")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(app.get("/", None).await.text().contains("<dd>46</dd>"));
+    assert!(app.get("/", None).await.text().contains("Mende rejoint le réseau"));
+    assert!(app.get("/organisations?q=mende", None).await.text().contains("Mende"));
+    // And a membership change shows on its page at once.
+    app.submit(
+        &format!("/admin/organisations/{siren}/adhesion"),
+        &mut b,
+        &[
+            ("membership", "ancien"),
+            ("joined_on", "2026-11-20"),
+            ("left_on", "2026-11-21"),
+        ],
+    )
+    .await;
+    assert!(
+        app.get(&format!("/organisations/{siren}"), None)
+            .await
+            .text()
+            .contains("Ancien membre")
+    );
+}

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use maillage_db::Db;
 
-use crate::{config::Settings, mail::Mailer, security};
+use crate::{cache::Caches, config::Settings, mail::Mailer, security};
 
 #[derive(Clone)]
 pub struct Ctx {
@@ -12,6 +12,7 @@ pub struct Ctx {
     pub settings: Arc<Settings>,
     pub keys: Arc<Keys>,
     pub mailer: Arc<Mailer>,
+    pub caches: Arc<Caches>,
 }
 
 pub struct Keys {
@@ -41,6 +42,7 @@ impl Ctx {
                 dummy_password_hash,
             }),
             mailer: Arc::new(mailer),
+            caches: Arc::new(Caches::default()),
         })
     }
 }

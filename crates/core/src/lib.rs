@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod api_tokens;
+pub mod cache;
 pub mod config;
 pub mod context;
 pub mod demo;

@@ -32,8 +32,14 @@ pub async fn name(ctx: &Ctx) -> CoreResult<String> {
         .unwrap_or_else(|| DEFAULT_NAME.into()))
 }
 
-/// Everything on the home page is public information about the network.
+/// Everything on the home page is public information about the network
+/// (cached: the same for every visitor).
 pub async fn home(ctx: &Ctx) -> CoreResult<Home> {
+    let home = ctx.caches.home.get_or_compute("", || compute_home(ctx)).await?;
+    Ok((*home).clone())
+}
+
+async fn compute_home(ctx: &Ctx) -> CoreResult<Home> {
     let mut conn = ctx.db.conn().await?;
     let net = network::get(conn.ex()).await?;
     Ok(Home {

@@ -108,6 +108,7 @@ pub struct Filter {
     pub per_page: i64,
 }
 
+#[derive(Debug, Clone)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -121,8 +122,19 @@ impl<T> Page<T> {
     }
 }
 
-/// The organisations of the network: public information, visible to anyone.
+/// The organisations of the network: public information, visible to anyone
+/// (cached per filter).
 pub async fn list(ctx: &Ctx, f: &Filter) -> CoreResult<Page<Organisation>> {
+    let key = format!("{f:?}");
+    let page = ctx
+        .caches
+        .organisation_lists
+        .get_or_compute(&key, || compute_list(ctx, f))
+        .await?;
+    Ok((*page).clone())
+}
+
+async fn compute_list(ctx: &Ctx, f: &Filter) -> CoreResult<Page<Organisation>> {
     let per_page = if f.per_page <= 0 { 50 } else { f.per_page.min(200) };
     let page = f.page.max(1);
     let filter = db::ListFilter {
@@ -151,22 +163,36 @@ pub async fn list(ctx: &Ctx, f: &Filter) -> CoreResult<Page<Organisation>> {
 
 /// The members that joined most recently (public).
 pub async fn recently_joined(ctx: &Ctx, limit: i64) -> CoreResult<Vec<Organisation>> {
-    let mut conn = ctx.db.conn().await?;
-    Ok(db::recently_joined(conn.ex(), limit)
-        .await?
-        .into_iter()
-        .map(Organisation::from)
-        .collect())
+    let list = ctx
+        .caches
+        .recent_members
+        .get_or_compute(&limit.to_string(), || async {
+            let mut conn = ctx.db.conn().await?;
+            Ok(db::recently_joined(conn.ex(), limit)
+                .await?
+                .into_iter()
+                .map(Organisation::from)
+                .collect())
+        })
+        .await?;
+    Ok((*list).clone())
 }
 
 /// The public profile of one organisation, by SIREN.
 pub async fn get(ctx: &Ctx, siren: &str) -> CoreResult<Organisation> {
     let siren = Siren::parse(siren).map_err(|_| CoreError::NotFound)?;
-    let mut conn = ctx.db.conn().await?;
-    db::by_siren(conn.ex(), siren.as_str())
-        .await?
-        .map(Organisation::from)
-        .ok_or(CoreError::NotFound)
+    let org = ctx
+        .caches
+        .organisations
+        .get_or_compute(siren.as_str(), || async {
+            let mut conn = ctx.db.conn().await?;
+            db::by_siren(conn.ex(), siren.as_str())
+                .await?
+                .map(Organisation::from)
+                .ok_or(CoreError::NotFound)
+        })
+        .await?;
+    Ok((*org).clone())
 }
 
 /// Adds an organisation from the official reference (coordinator), or
@@ -420,7 +446,11 @@ pub struct People {
 /// An organisation's people with their roles, and pending invitations: private
 /// to its administrators, HR and the coordinator (others get 404).
 pub async fn people(ctx: &Ctx, actor: &Actor, siren: &str) -> CoreResult<People> {
-    let org = get(ctx, siren).await?;
+    people_of(ctx, actor, &get(ctx, siren).await?).await
+}
+
+/// [`people`] for an organisation already loaded.
+pub async fn people_of(ctx: &Ctx, actor: &Actor, org: &Organisation) -> CoreResult<People> {
     policy::require(actor, &Action::ViewOrganisationPeople { organisation: org.id })?;
     let mut conn = ctx.db.conn().await?;
     let assignments = roles::in_organisation(conn.ex(), org.id).await?;

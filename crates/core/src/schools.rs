@@ -19,36 +19,55 @@ pub struct School {
     pub organisations: Vec<Organisation>,
 }
 
-/// A school row with the organisations it belongs to.
-async fn hydrate(mut ex: Ex<'_>, r: db::SchoolRow) -> CoreResult<School> {
-    let ids = db::organisation_ids(ex.reborrow(), r.id).await?;
-    let organisations = orgs::by_ids(ex, &ids)
+/// School rows with the organisations each belongs to: three queries
+/// whatever the number of schools.
+async fn hydrate(mut ex: Ex<'_>, rows: Vec<db::SchoolRow>) -> CoreResult<Vec<School>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let links = db::links(ex.reborrow(), &ids).await?;
+    let mut org_ids: Vec<Uuid> = links.iter().map(|(_, o)| *o).collect();
+    org_ids.sort_unstable();
+    org_ids.dedup();
+    let orgs: Vec<Organisation> = orgs::by_ids(ex, &org_ids)
         .await?
         .into_iter()
         .map(Organisation::from)
         .collect();
-    Ok(School {
-        id: r.id,
-        name: r.name,
-        description: r.description,
-        organisations,
-    })
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let organisations = orgs
+                .iter()
+                .filter(|o| links.iter().any(|(s, org)| *s == r.id && *org == o.id))
+                .cloned()
+                .collect();
+            School {
+                id: r.id,
+                name: r.name,
+                description: r.description,
+                organisations,
+            }
+        })
+        .collect())
 }
 
+/// The schools of an organisation (public; cached).
 pub async fn of_organisation(ctx: &Ctx, organisation_id: Uuid) -> CoreResult<Vec<School>> {
-    let mut conn = ctx.db.conn().await?;
-    let rows = db::of_organisation(conn.ex(), organisation_id).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        out.push(hydrate(conn.ex(), r).await?);
-    }
-    Ok(out)
+    let schools = ctx
+        .caches
+        .schools
+        .get_or_compute(&organisation_id.to_string(), || async {
+            let mut conn = ctx.db.conn().await?;
+            let rows = db::of_organisation(conn.ex(), organisation_id).await?;
+            hydrate(conn.ex(), rows).await
+        })
+        .await?;
+    Ok((*schools).clone())
 }
 
 pub async fn get(ctx: &Ctx, id: Uuid) -> CoreResult<School> {
     let mut conn = ctx.db.conn().await?;
     let r = db::by_id(conn.ex(), id).await?.ok_or(CoreError::NotFound)?;
-    hydrate(conn.ex(), r).await
+    hydrate(conn.ex(), vec![r]).await?.pop().ok_or(CoreError::NotFound)
 }
 
 fn check_name(name: &str, errors: &mut FieldErrors) {

@@ -39,12 +39,25 @@ pub fn unb64(s: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(s).ok()
 }
 
+/// At most this many Argon2id computations at once (each takes 19 MiB and a
+/// core for tens of milliseconds): a burst of logins queues instead of
+/// spawning hundreds of blocking threads and their memory.
+fn argon2_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores * 2)
+    })
+}
+
 /// Argon2id (password-auth defaults: m=19456 KiB, t=2, p=1), off the async
 /// runtime: hashing takes tens of milliseconds on purpose.
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    let _permit = argon2_permits().acquire().await?;
     Ok(tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?)
 }
 
 pub async fn verify_password(password: String, hash: String) -> anyhow::Result<bool> {
+    let _permit = argon2_permits().acquire().await?;
     Ok(tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok()).await?)
 }

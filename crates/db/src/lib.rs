@@ -26,7 +26,7 @@ pub mod sessions;
 pub mod users;
 
 pub use error::{DbError, DbResult};
-pub use pool::{Backend, Conn, Db, Ex, Tx};
+pub use pool::{Backend, Conn, Db, Ex, Tx, write_generation};
 pub use query::{Value, query};
 
 /// The current time, truncated to the microsecond: PostgreSQL keeps

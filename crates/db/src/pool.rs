@@ -6,7 +6,12 @@
 //! concurrent writers queue instead of failing with « database is locked ».
 //! Readers use their own pool and are never blocked by the writer (WAL).
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{
+    path::Path,
+    str::FromStr,
+    sync::atomic::{AtomicU64, Ordering},
+    time::Duration,
+};
 
 use sqlx::{
     PgConnection, Postgres, Sqlite, SqliteConnection, Transaction,
@@ -16,6 +21,16 @@ use sqlx::{
 };
 
 use crate::{DbError, DbResult};
+
+/// Bumped after every committed write transaction of this process. Read
+/// caches compare it to know whether what they hold may be stale. Shared by
+/// every `Db` of the process: more invalidation than needed, never less.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The current write generation (see [`GENERATION`]).
+pub fn write_generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -168,6 +183,7 @@ impl Tx {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
         }
+        GENERATION.fetch_add(1, Ordering::Release);
         Ok(())
     }
 }

@@ -94,3 +94,21 @@ pub async fn update(ex: Ex<'_>, id: Uuid, name: &str, description: &str) -> DbRe
 pub async fn count(ex: Ex<'_>) -> DbResult<i64> {
     ex.fetch_scalar(query("SELECT COUNT(*) FROM schools")).await
 }
+
+/// The (school, organisation) links of several schools at once.
+pub async fn links(ex: Ex<'_>, school_ids: &[Uuid]) -> DbResult<Vec<(Uuid, Uuid)>> {
+    if school_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = crate::query::Query::dynamic(String::new());
+    let mut marks = Vec::with_capacity(school_ids.len());
+    for id in school_ids {
+        marks.push(q.next_placeholder());
+        q = q.bind(*id);
+    }
+    let sql = format!(
+        "SELECT school_id, organisation_id FROM school_organisations WHERE school_id IN ({})",
+        marks.join(", ")
+    );
+    ex.fetch_all(q.with_sql(sql)).await
+}

@@ -242,22 +242,34 @@ fn starts_with_words(key: &str, phrase: &str) -> bool {
     key.starts_with(phrase)
 }
 
-/// Finds the name of `code` in a `code;name` CSV.
-fn lookup(csv: &'static str, code: &str) -> Option<&'static str> {
-    csv.lines()
-        .skip(1)
-        .find_map(|line| line.split_once(';').filter(|(c, _)| *c == code))
-        .map(|(_, name)| name)
+/// `code;name` CSV lines (header skipped) as pairs.
+fn pairs(csv: &'static str) -> Vec<(&'static str, &'static str)> {
+    csv.lines().skip(1).filter_map(|line| line.split_once(';')).collect()
+}
+
+fn departements() -> &'static HashMap<&'static str, &'static str> {
+    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| pairs(DEPARTEMENTS_CSV).into_iter().collect())
+}
+
+/// The régions as (code, name), sorted by name: for filters.
+pub fn regions() -> &'static [(&'static str, &'static str)] {
+    static LIST: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        let mut list = pairs(REGIONS_CSV);
+        list.sort_by_key(|(_, name)| crate::text::fold(name));
+        list
+    })
 }
 
 /// The name of a département from its code: `"95"` → « Val-d'Oise ».
 pub fn departement_name(code: &str) -> Option<&'static str> {
-    lookup(DEPARTEMENTS_CSV, code)
+    departements().get(code).copied()
 }
 
 /// The name of a région from its code: `"44"` → « Grand Est ».
 pub fn region_name(code: &str) -> Option<&'static str> {
-    lookup(REGIONS_CSV, code)
+    regions().iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
 }
 
 #[cfg(test)]

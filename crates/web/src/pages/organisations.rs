@@ -32,7 +32,7 @@ struct List {
     q: ListQuery,
     kinds: &'static [OrgKind],
     memberships: &'static [Membership],
-    regions: Vec<(&'static str, &'static str)>,
+    regions: &'static [(&'static str, &'static str)],
     query_base: String,
 }
 
@@ -62,17 +62,7 @@ pub async fn list(
         per_page: 30,
     };
     let result = organisations::list(&state.ctx, &filter).await?;
-    let mut regions: Vec<(&'static str, &'static str)> = reference::all()
-        .iter()
-        .filter(|c| c.kind == OrgKind::Region)
-        .filter_map(|c| {
-            c.region
-                .as_deref()
-                .and_then(|code| reference::region_name(code).map(|n| (code, n)))
-        })
-        .collect();
-    regions.sort_by(|a, b| a.1.cmp(b.1));
-    regions.dedup();
+    let regions = reference::regions();
     let query_base = format!(
         "q={}&type={}&statut={}&region={}",
         crate::middleware::url_encode(&q.q),
@@ -141,7 +131,7 @@ async fn render_show(
 ) -> Result<Show, WebError> {
     let org = organisations::get(&state.ctx, siren).await?;
     let schools = schools::of_organisation(&state.ctx, org.id).await?;
-    let people = match organisations::people(&state.ctx, caller, siren).await {
+    let people = match organisations::people_of(&state.ctx, caller, &org).await {
         Ok(p) => Some(p),
         Err(CoreError::NotFound | CoreError::Unauthenticated | CoreError::Forbidden) => None,
         Err(e) => return Err(e.into()),
