@@ -74,7 +74,7 @@ pub async fn login(ctx: &Ctx, input: LoginInput<'_>) -> CoreResult<LoginOk> {
         _ => {
             let mut tx = ctx.db.begin().await?;
             throttle::record_failure(tx.ex(), input.ip, email.as_str(), device.as_ref(), now).await?;
-            tx.commit().await?;
+            tx.commit_bookkeeping().await?;
             return Err(FieldErrors::single("email", BAD_CREDENTIALS));
         }
     };
@@ -85,7 +85,7 @@ pub async fn login(ctx: &Ctx, input: LoginInput<'_>) -> CoreResult<LoginOk> {
         sessions::delete(tx.ex(), &security::token_hash(prev)).await?;
     }
     let session_token = open_session(tx.ex(), user.id, now).await?;
-    tx.commit().await?;
+    tx.commit_bookkeeping().await?;
     Ok(LoginOk {
         user_id: user.id,
         session_token,
@@ -112,7 +112,7 @@ pub async fn actor_from_session(ctx: &Ctx, token: &str) -> CoreResult<Actor> {
     if now - session.last_seen_at > SESSION_TOUCH_EVERY {
         let mut tx = ctx.db.begin().await?;
         sessions::touch(tx.ex(), &hash, now, now + SESSION_IDLE).await?;
-        tx.commit().await?;
+        tx.commit_bookkeeping().await?;
     }
     Ok(actor)
 }

@@ -92,7 +92,7 @@ pub async fn authenticate(ctx: &Ctx, secret: &str) -> CoreResult<Option<Actor>> 
     drop(conn);
     let mut tx = ctx.db.begin().await?;
     db::mark_used(tx.ex(), id, maillage_db::now()).await?;
-    tx.commit().await?;
+    tx.commit_bookkeeping().await?;
     Ok(match actor {
         Actor::Anonymous => None,
         a => Some(a),

@@ -18,7 +18,7 @@ pub async fn run_pending(ctx: &Ctx) -> anyhow::Result<usize> {
         let job = {
             let mut tx = ctx.db.begin().await?;
             let job = jobs::claim(tx.ex(), maillage_db::now(), LEASE).await?;
-            tx.commit().await?;
+            tx.commit_bookkeeping().await?;
             job
         };
         let Some(job) = job else { return Ok(done) };
@@ -41,7 +41,7 @@ pub async fn run_pending(ctx: &Ctx) -> anyhow::Result<usize> {
                 jobs::fail(tx.ex(), job.id, &e.to_string(), maillage_db::now() + wait).await?;
             }
         }
-        tx.commit().await?;
+        tx.commit_bookkeeping().await?;
     }
 }
 
@@ -67,7 +67,7 @@ pub async fn prune(ctx: &Ctx) -> anyhow::Result<u64> {
     n += login_failures::delete_before(tx.ex(), now - crate::throttle::WINDOW).await?;
     n += one_time_tokens::delete_stale(tx.ex(), now - Duration::days(1)).await?;
     n += jobs::delete_done_before(tx.ex(), now - Duration::days(30)).await?;
-    tx.commit().await?;
+    tx.commit_bookkeeping().await?;
     Ok(n)
 }
 

@@ -186,6 +186,17 @@ impl Tx {
         GENERATION.fetch_add(1, Ordering::Release);
         Ok(())
     }
+
+    /// Commits without invalidating read caches: only for bookkeeping that no
+    /// cached read model depends on (sessions, login-failure counters, job
+    /// claims, token last use, pruning). Anything shown to users: `commit`.
+    pub async fn commit_bookkeeping(self) -> DbResult<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
 }
 
 impl Ex<'_> {
