@@ -214,12 +214,7 @@ impl TestApp {
             maillage_db::users::set_password(tx.ex(), u.id, &hash).await.unwrap();
         }
         tx.commit().await.unwrap();
-        // The network name is read at start: rebuild the router after seeding.
-        let state = maillage_web::AppState::new(app.ctx.clone()).await.expect("state");
-        TestApp {
-            router: maillage_web::router(state),
-            ..app
-        }
+        app
     }
 
     pub async fn request(

@@ -310,3 +310,44 @@ async fn cached_public_pages_show_a_write_at_once() {
             .contains("Ancien membre")
     );
 }
+
+#[tokio::test]
+async fn the_coordinator_names_the_network() {
+    let app = TestApp::new().await;
+    app.user("animation@reseau.fr", "coordinator", None).await;
+    let mut b = app.login("animation@reseau.fr", PASSWORD).await;
+    // A fresh installation has a default name until the coordinator sets one.
+    assert!(
+        app.visit("/", &mut b)
+            .await
+            .text()
+            .contains("Réseau des écoles de management")
+    );
+    let empty = app
+        .submit(
+            "/admin/reseau",
+            &mut b,
+            &[("name", "  "), ("description", "Une présentation")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text().contains("Donnez un nom au réseau"));
+    assert!(empty.text().contains("Une présentation"), "saisie perdue");
+    let ok = app
+        .submit(
+            "/admin/reseau",
+            &mut b,
+            &[
+                ("name", "Réseau des écoles d'Occitanie"),
+                ("description", "Échanges entre pairs."),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let home = app.get("/", None).await.text();
+    assert!(
+        home.contains("<title>Accueil — Réseau des écoles d'Occitanie · Maillage</title>"),
+        "{home}"
+    );
+    assert!(home.contains("Échanges entre pairs."));
+}

@@ -82,6 +82,7 @@ impl<T> Memo<T> {
 /// The caches of one installation (in `Ctx`).
 #[derive(Default)]
 pub struct Caches {
+    pub network_name: Memo<String>,
     pub home: Memo<crate::network::Home>,
     pub recent_members: Memo<Vec<crate::organisations::Organisation>>,
     pub organisation_lists: Memo<crate::organisations::Page<crate::organisations::Organisation>>,

@@ -1,9 +1,12 @@
 //! The network as a whole: its name, the home page's figures and feed.
 
-use maillage_db::{activity, network, organisations, schools, users};
+use maillage_db::{activity, audit, network, organisations, schools, users};
 use time::OffsetDateTime;
 
-use crate::{CoreResult, Ctx};
+use crate::{
+    Actor, CoreResult, Ctx, FieldErrors,
+    policy::{self, Action},
+};
 
 pub const DEFAULT_NAME: &str = "Réseau des écoles de management";
 
@@ -24,12 +27,44 @@ pub struct News {
     pub link: Option<String>,
 }
 
+/// The network's name, shown in every page's header (cached).
 pub async fn name(ctx: &Ctx) -> CoreResult<String> {
-    let mut conn = ctx.db.conn().await?;
-    Ok(network::get(conn.ex())
-        .await?
-        .map(|n| n.name)
-        .unwrap_or_else(|| DEFAULT_NAME.into()))
+    let name = ctx
+        .caches
+        .network_name
+        .get_or_compute("", || async {
+            let mut conn = ctx.db.conn().await?;
+            Ok(network::get(conn.ex())
+                .await?
+                .map(|n| n.name)
+                .unwrap_or_else(|| DEFAULT_NAME.into()))
+        })
+        .await?;
+    Ok((*name).clone())
+}
+
+/// Names and describes the network (coordinator).
+pub async fn update(ctx: &Ctx, actor: &Actor, name: &str, description: &str) -> CoreResult<()> {
+    policy::require(actor, &Action::ManageNetwork)?;
+    let (name, description) = (name.trim(), description.trim());
+    let mut errors = FieldErrors::new();
+    match name.chars().count() {
+        0 => errors.add("name", "Donnez un nom au réseau, par exemple « Réseau Remix »."),
+        n if n > 120 => errors.add("name", "Le nom est trop long (120 caractères au plus)."),
+        _ => {}
+    }
+    if description.chars().count() > 2000 {
+        errors.add(
+            "description",
+            "La présentation est trop longue (2 000 caractères au plus).",
+        );
+    }
+    errors.into_result()?;
+    let mut tx = ctx.db.begin().await?;
+    network::upsert(tx.ex(), name, description).await?;
+    audit::record(tx.ex(), actor.user_id(), "network.update", name, "").await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Everything on the home page is public information about the network

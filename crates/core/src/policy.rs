@@ -20,6 +20,8 @@ use crate::{Actor, CoreError, CoreResult};
 pub enum Action<'a> {
     /// The network administration pages (/admin).
     Administer,
+    /// Name and describe the network (shown on every page).
+    ManageNetwork,
     /// Add an organisation to the network.
     CreateOrganisation,
     /// Change an organisation's membership (status, dates).
@@ -62,7 +64,11 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
     let admin_of = |org: Uuid| actor.has_role_in(Role::OrgAdmin, org);
     match action {
         Action::UseAccount => Allow,
-        Action::Administer | Action::CreateOrganisation | Action::ManageMembership | Action::ViewAudit => Deny,
+        Action::Administer
+        | Action::ManageNetwork
+        | Action::CreateOrganisation
+        | Action::ManageMembership
+        | Action::ViewAudit => Deny,
         Action::EditOrganisation { organisation } | Action::CreateSchool { organisation } => {
             if admin_of(*organisation) { Allow } else { Deny }
         }
@@ -135,6 +141,8 @@ mod tests {
         assert_eq!(decide(&Actor::Anonymous, &Action::UseAccount), Decision::Login);
         assert_eq!(decide(&coordinator, &Action::Administer), Decision::Allow);
         assert_eq!(decide(&admin, &Action::Administer), Decision::Deny);
+        assert_eq!(decide(&admin, &Action::ManageNetwork), Decision::Deny);
+        assert_eq!(decide(&coordinator, &Action::ManageNetwork), Decision::Allow);
         assert_eq!(decide(&admin, &people(own)), Decision::Allow);
         assert_eq!(decide(&hr, &people(own)), Decision::Allow);
         assert_eq!(decide(&member, &people(own)), Decision::Hide);

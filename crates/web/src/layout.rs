@@ -57,7 +57,12 @@ pub fn notice(code: &str) -> Option<&'static str> {
 }
 
 impl Layout {
-    pub fn new(state: &AppState, actor: &Actor, path: &str, query: Option<&str>) -> Layout {
+    pub async fn new(state: &AppState, actor: &Actor, path: &str, query: Option<&str>) -> Layout {
+        // The frame must render even when the database does not answer (it
+        // frames the 500 page too): fall back to the default name.
+        let network_name = maillage_core::network::name(&state.ctx)
+            .await
+            .unwrap_or_else(|_| maillage_core::network::DEFAULT_NAME.to_owned());
         let notice = query
             .into_iter()
             .flat_map(|q| q.split('&'))
@@ -65,7 +70,7 @@ impl Layout {
             .find(|(k, _)| *k == "info")
             .and_then(|(_, v)| notice(v));
         Layout {
-            network_name: state.network_name.clone(),
+            network_name: network_name.into(),
             user_name: actor.user().map(|u| u.display_name.clone()),
             can_administer: policy::allows(actor, &Action::Administer),
             path: path.to_owned(),
@@ -87,7 +92,7 @@ impl FromRequestParts<AppState> for Layout {
     type Rejection = Infallible;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let actor = parts.extensions.get::<Actor>().cloned().unwrap_or_default();
-        Ok(Layout::new(state, &actor, parts.uri.path(), parts.uri.query()))
+        Ok(Layout::new(state, &actor, parts.uri.path(), parts.uri.query()).await)
     }
 }
 

@@ -148,7 +148,7 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
         return see_other(&format!("/connexion?retour={back}"));
     }
     let page = ErrorPage {
-        layout: Layout::new(&state, &actor, &path, None),
+        layout: Layout::new(&state, &actor, &path, None).await,
         status: status.as_u16(),
         title: title(status),
         info,

@@ -33,6 +33,7 @@ pub const PAGES: &[&str] = &[
     "/organisations",
     "/organisations/{siren}",
     "/admin",
+    "/admin/reseau",
     "/admin/organisations/nouvelle",
     "/admin/organisations/{siren}/adhesion",
     "/admin/personnes",
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
             post(organisations::attach_school),
         )
         .route("/admin", get(admin::index))
+        .route("/admin/reseau", get(admin::network_form).post(admin::update_network))
         .route("/admin/organisations/nouvelle", get(admin::new_organisation))
         .route("/admin/organisations", post(admin::create_organisation))
         .route(

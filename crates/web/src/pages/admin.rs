@@ -272,3 +272,54 @@ pub async fn audit(
     let entries = people::audit_log(&state.ctx, &caller).await?;
     page(Audit { layout, entries })
 }
+
+#[derive(Template)]
+#[template(path = "admin/network.html")]
+struct NetworkPage {
+    layout: Layout,
+    name: String,
+    description: String,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NetworkInput {
+    name: String,
+    description: String,
+}
+
+pub async fn network_form(
+    State(state): State<AppState>,
+    layout: Layout,
+    Caller(caller): Caller,
+) -> Result<Response, WebError> {
+    policy::require(&caller, &Action::ManageNetwork)?;
+    let home = network::home(&state.ctx).await?;
+    page(NetworkPage {
+        layout,
+        name: home.name,
+        description: home.description,
+        errors: FieldErrors::new(),
+    })
+}
+
+pub async fn update_network(
+    State(state): State<AppState>,
+    layout: Layout,
+    Caller(caller): Caller,
+    Form(input): Form<NetworkInput>,
+) -> Result<Response, WebError> {
+    match network::update(&state.ctx, &caller, &input.name, &input.description).await {
+        Ok(()) => Ok(see_other("/admin?info=reseau-modifie")),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            invalid(NetworkPage {
+                layout,
+                name: input.name,
+                description: input.description,
+                errors,
+            })
+        }
+    }
+}
