@@ -77,106 +77,62 @@ async fn create_the_first_administrator_from_the_command_line() {
     assert!(ok, "{out}");
     assert!(out.contains("Compte créé"), "{out}");
 
-    // The same address twice, a weak password, an unknown role, a missing
-    // organisation: clear French errors, nothing created.
-    let (ok, out) = maillage(
-        &[
-            "admin",
-            "create-user",
-            "--email",
-            "premiere.admin@reseau.fr",
-            "--name",
-            "X",
-            "--role",
-            "coordinator",
-        ],
-        &dir,
-        url,
-        "une phrase de passe solide\n",
-    );
-    assert!(!ok && out.contains("Un compte existe déjà"), "{out}");
-    let (ok, out) = maillage(
-        &[
-            "admin",
-            "create-user",
-            "--email",
-            "b@reseau.fr",
-            "--name",
-            "B",
-            "--role",
-            "coordinator",
-        ],
-        &dir,
-        url,
-        "motdepasse\n",
-    );
-    assert!(!ok && out.contains("au moins 12 caractères"), "{out}");
-    let (ok, out) = maillage(
-        &[
-            "admin",
-            "create-user",
-            "--email",
-            "c@reseau.fr",
-            "--name",
-            "C",
-            "--role",
-            "admin",
-        ],
-        &dir,
-        url,
-        "une phrase de passe solide\n",
-    );
-    assert!(!ok && out.contains("Rôle inconnu « admin »"), "{out}");
-    let (ok, out) = maillage(
-        &[
-            "admin",
-            "create-user",
-            "--email",
-            "d@reseau.fr",
-            "--name",
-            "D",
-            "--role",
-            "org-admin",
-        ],
-        &dir,
-        url,
-        "une phrase de passe solide\n",
-    );
-    assert!(!ok && out.contains("--organisation SIREN"), "{out}");
-    let (ok, out) = maillage(
-        &[
-            "admin",
-            "create-user",
-            "--email",
-            "d@reseau.fr",
-            "--name",
-            "D",
-            "--role",
-            "org-admin",
-            "--organisation",
-            "200066919",
-        ],
-        &dir,
-        url,
-        "une phrase de passe solide\n",
-    );
-    assert!(!ok && out.contains("clé de contrôle"), "{out}");
-    let (ok, out) = maillage(
-        &[
-            "admin",
-            "create-user",
-            "--email",
-            "e@reseau.fr",
-            "--name",
-            "E",
-            "--role",
-            "member",
-        ],
-        &dir,
-        url,
-        "",
-    );
-    assert!(!ok && out.contains("aucun mot de passe reçu"), "{out}");
+    // The same address twice, a weak password, an unknown role, a missing or
+    // invalid organisation, no password: clear French errors, nothing created.
+    const STRONG: &str = "une phrase de passe solide\n";
+    let refused: &[(&[&str], &str, &str)] = &[
+        (
+            &[
+                "--email",
+                "premiere.admin@reseau.fr",
+                "--name",
+                "X",
+                "--role",
+                "coordinator",
+            ],
+            STRONG,
+            "Un compte existe déjà",
+        ),
+        (
+            &["--email", "b@reseau.fr", "--name", "B", "--role", "coordinator"],
+            "motdepasse\n",
+            "au moins 12 caractères",
+        ),
+        (
+            &["--email", "c@reseau.fr", "--name", "C", "--role", "admin"],
+            STRONG,
+            "Rôle inconnu « admin »",
+        ),
+        (
+            &["--email", "d@reseau.fr", "--name", "D", "--role", "org-admin"],
+            STRONG,
+            "--organisation SIREN",
+        ),
+        (
+            &[
+                "--email",
+                "d@reseau.fr",
+                "--name",
+                "D",
+                "--role",
+                "org-admin",
+                "--organisation",
+                "200066919",
+            ],
+            STRONG,
+            "clé de contrôle",
+        ),
+        (
+            &["--email", "e@reseau.fr", "--name", "E", "--role", "member"],
+            "",
+            "aucun mot de passe reçu",
+        ),
+    ];
+    for (args, stdin, expected) in refused {
+        let args: Vec<&str> = ["admin", "create-user"].iter().chain(args.iter()).copied().collect();
+        let (ok, out) = maillage(&args, &dir, url, stdin);
+        assert!(!ok && out.contains(expected), "{args:?}: {out}");
+    }
 
     // An org-admin of a collectivité not yet in the network: added from the reference.
     let (ok, out) = maillage(
