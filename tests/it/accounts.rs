@@ -489,3 +489,37 @@ async fn expired_security_records_are_pruned() {
     assert_eq!(count("SELECT COUNT(*) FROM sessions").await, 0);
     assert_eq!(count("SELECT COUNT(*) FROM one_time_tokens").await, 0);
 }
+
+/// A burst of simultaneous guesses cannot slip past the limit: attempts are
+/// recorded before the password check, so they count each other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_parallel_guesses_is_throttled() {
+    let app = std::sync::Arc::new(TestApp::with_demo().await);
+    let mut tasks = Vec::new();
+    for _ in 0..24 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut b = Browser::default();
+            app.submit(
+                "/connexion",
+                &mut b,
+                &[("email", MEMBER), ("password", "devine-devine-devine")],
+            )
+            .await
+            .status
+        }));
+    }
+    let mut checked = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            StatusCode::UNPROCESSABLE_ENTITY => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("statut inattendu {other}"),
+        }
+    }
+    assert!(
+        checked <= maillage_core::throttle::ACCOUNT_LIMIT,
+        "{checked} mots de passe vérifiés pour une limite de {}",
+        maillage_core::throttle::ACCOUNT_LIMIT
+    );
+}

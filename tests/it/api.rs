@@ -118,3 +118,71 @@ async fn personal_tokens_are_shown_once_hashed_at_rest_and_revocable() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+/// A token opens the API only (not the pages, which change state), and a
+/// password reset revokes it: someone who had the old password may have
+/// created it.
+#[tokio::test]
+async fn tokens_open_only_the_api_and_die_with_a_password_reset() {
+    let app = TestApp::with_demo().await;
+    let actor = {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        let u = maillage_db::users::by_email(c.ex(), "rh@demo.example")
+            .await
+            .unwrap()
+            .unwrap();
+        maillage_core::accounts::load_actor(c.ex(), u.id).await.unwrap()
+    };
+    let token = maillage_core::api_tokens::create(&app.ctx, &actor, "outil")
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {token}");
+    assert_eq!(app.api("/api/v1/moi", Some(&token)).await.status, StatusCode::OK);
+
+    // On a page, the token is ignored: no new token minted with it.
+    let r = app
+        .request(
+            axum::http::Method::POST,
+            "/compte/jetons",
+            None,
+            Some("name=persistance".into()),
+            &[("authorization", &bearer)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/connexion"), "{}", r.location());
+    assert_eq!(
+        maillage_core::api_tokens::list(&app.ctx, &actor).await.unwrap().len(),
+        1
+    );
+
+    // A password reset revokes it.
+    maillage_core::accounts::request_password_reset(&app.ctx, "rh@demo.example")
+        .await
+        .unwrap();
+    let mails = app.mails().await;
+    let path = crate::harness::link(&mails[0], "http://");
+    let jeton = path.split("jeton=").nth(1).unwrap();
+    maillage_core::accounts::reset_password(
+        &app.ctx,
+        jeton,
+        "une toute nouvelle phrase",
+        "une toute nouvelle phrase",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        app.api("/api/v1/moi", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The sent mail's link is no longer stored in the job queue.
+    let mut c = app.ctx.db.conn().await.unwrap();
+    let (n,): (i64,) = c
+        .ex()
+        .fetch_one(maillage_db::query(
+            "SELECT COUNT(*) FROM jobs WHERE payload LIKE '%jeton=%'",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}

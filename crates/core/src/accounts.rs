@@ -56,10 +56,7 @@ pub async fn login(ctx: &Ctx, input: LoginInput<'_>) -> CoreResult<LoginOk> {
         .and_then(|c| Device::verify(&ctx.keys.device, c))
         .filter(|d| user.as_ref().is_some_and(|u| u.id == d.user_id));
 
-    {
-        let mut conn = ctx.db.conn().await?;
-        throttle::check(conn.ex(), input.ip, email.as_str(), device.as_ref(), now).await?;
-    }
+    let attempt = throttle::begin(&ctx.db, input.ip, email.as_str(), device, now).await?;
 
     // Verify against a dummy hash when there is no usable account, so the
     // answer takes the same time either way (no account enumeration).
@@ -71,16 +68,12 @@ pub async fn login(ctx: &Ctx, input: LoginInput<'_>) -> CoreResult<LoginOk> {
     let verified = security::verify_password(input.password.to_owned(), hash).await?;
     let user = match user {
         Some(u) if verified && u.active && u.password_hash.is_some() => u,
-        _ => {
-            let mut tx = ctx.db.begin().await?;
-            throttle::record_failure(tx.ex(), input.ip, email.as_str(), device.as_ref(), now).await?;
-            tx.commit_bookkeeping().await?;
-            return Err(FieldErrors::single("email", BAD_CREDENTIALS));
-        }
+        // The recorded attempt stays: it is a failure now.
+        _ => return Err(FieldErrors::single("email", BAD_CREDENTIALS)),
     };
 
     let mut tx = ctx.db.begin().await?;
-    throttle::record_success(tx.ex(), device.as_ref()).await?;
+    attempt.succeeded(tx.ex()).await?;
     if let Some(prev) = input.previous_session {
         sessions::delete(tx.ex(), &security::token_hash(prev)).await?;
     }
@@ -245,7 +238,10 @@ pub async fn reset_password(ctx: &Ctx, token: &str, new_password: &str, confirma
         return Err(CoreError::Conflict(EXPIRED_LINK.into()));
     }
     users::set_password(tx.ex(), user_id, &password_hash).await?;
+    // A reset ends everything opened with the old password: sessions and
+    // API tokens (someone who had the password may have created one).
     sessions::delete_for_user(tx.ex(), user_id, None).await?;
+    maillage_db::api_tokens::revoke_all(tx.ex(), user_id).await?;
     maillage_db::audit::record(tx.ex(), Some(user_id), "password.reset", &user_id.to_string(), "").await?;
     tx.commit().await?;
     Ok(())

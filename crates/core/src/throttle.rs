@@ -56,54 +56,57 @@ const TOO_MANY_IP: &str =
 const TOO_MANY_ACCOUNT: &str =
     "Trop de tentatives de connexion pour ce compte. Patientez 15 minutes, ou réinitialisez votre mot de passe.";
 
-/// Refuses the attempt before the password is even checked when a limit is
-/// reached. `device` is the verified cookie *for this account*, if any.
-pub async fn check(
-    mut ex: Ex<'_>,
+/// A login attempt under way: recorded before the password is checked.
+pub struct Attempt {
+    ids: Vec<Uuid>,
+    device: Option<Device>,
+}
+
+/// Records the attempt, then counts the attempts of the window *including
+/// those in flight*, and refuses it (before any password check) when a limit
+/// is passed. Recording first makes concurrent attempts count each other: a
+/// burst fails closed instead of slipping through before any failure is
+/// counted. `device` is the verified cookie *for this account*, if any.
+pub async fn begin(
+    db: &maillage_db::Db,
     ip: &str,
     account: &str,
-    device: Option<&Device>,
+    device: Option<Device>,
     now: OffsetDateTime,
-) -> CoreResult<()> {
+) -> CoreResult<Attempt> {
+    let mut tx = db.begin().await?;
+    let mut ids = vec![login_failures::record(tx.ex(), "ip", ip, now).await?];
+    ids.push(match &device {
+        Some(d) => login_failures::record(tx.ex(), "device", &d.nonce, now).await?,
+        None => login_failures::record(tx.ex(), "account", account, now).await?,
+    });
+    tx.commit_bookkeeping().await?;
+
     let since = now - WINDOW;
-    if login_failures::count_since(ex.reborrow(), "ip", ip, since).await? >= IP_LIMIT {
+    let mut conn = db.conn().await?;
+    if login_failures::count_since(conn.ex(), "ip", ip, since).await? > IP_LIMIT {
         return Err(CoreError::TooManyRequests(TOO_MANY_IP.into()));
     }
-    match device {
-        Some(d) => {
-            if login_failures::count_since(ex, "device", &d.nonce, since).await? >= DEVICE_LIMIT {
-                return Err(CoreError::TooManyRequests(TOO_MANY_ACCOUNT.into()));
-            }
-        }
-        None => {
-            if login_failures::count_since(ex, "account", account, since).await? >= ACCOUNT_LIMIT {
-                return Err(CoreError::TooManyRequests(TOO_MANY_ACCOUNT.into()));
-            }
-        }
-    }
-    Ok(())
-}
-
-pub async fn record_failure(
-    mut ex: Ex<'_>,
-    ip: &str,
-    account: &str,
-    device: Option<&Device>,
-    now: OffsetDateTime,
-) -> CoreResult<()> {
-    login_failures::record(ex.reborrow(), "ip", ip, now).await?;
-    match device {
-        Some(d) => login_failures::record(ex, "device", &d.nonce, now).await?,
-        None => login_failures::record(ex, "account", account, now).await?,
+    let over = match &device {
+        Some(d) => login_failures::count_since(conn.ex(), "device", &d.nonce, since).await? > DEVICE_LIMIT,
+        None => login_failures::count_since(conn.ex(), "account", account, since).await? > ACCOUNT_LIMIT,
     };
-    Ok(())
+    if over {
+        return Err(CoreError::TooManyRequests(TOO_MANY_ACCOUNT.into()));
+    }
+    Ok(Attempt { ids, device })
 }
 
-pub async fn record_success(ex: Ex<'_>, device: Option<&Device>) -> CoreResult<()> {
-    if let Some(d) = device {
-        login_failures::clear(ex, "device", &d.nonce).await?;
+impl Attempt {
+    /// The password was right: this attempt does not count, and the device's
+    /// earlier failures are forgiven.
+    pub async fn succeeded(self, mut ex: Ex<'_>) -> CoreResult<()> {
+        login_failures::delete(ex.reborrow(), &self.ids).await?;
+        if let Some(d) = &self.device {
+            login_failures::clear(ex, "device", &d.nonce).await?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -76,3 +76,13 @@ pub async fn revoke(ex: Ex<'_>, user_id: Uuid, id: Uuid) -> DbResult<u64> {
     )
     .await
 }
+
+/// Revokes every live token of a user (after a password reset).
+pub async fn revoke_all(ex: Ex<'_>, user_id: Uuid) -> DbResult<u64> {
+    ex.execute(
+        query("UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+            .bind(user_id)
+            .bind(crate::now()),
+    )
+    .await
+}

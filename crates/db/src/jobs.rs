@@ -63,7 +63,9 @@ pub async fn claim(ex: Ex<'_>, now: OffsetDateTime, lease: Duration) -> DbResult
 
 pub async fn complete(ex: Ex<'_>, id: Uuid, now: OffsetDateTime) -> DbResult<u64> {
     ex.execute(
-        query("UPDATE jobs SET done_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1")
+        // The payload goes: a sent mail may hold a reset or invitation link,
+        // which must not stay readable in the database.
+        query("UPDATE jobs SET done_at = $2, locked_until = NULL, last_error = NULL, payload = '' WHERE id = $1")
             .bind(id)
             .bind(now),
     )

@@ -1,18 +1,23 @@
-//! Failed login attempts, counted per IP, per account and per trusted device.
+//! Login attempts, counted per IP, per account and per trusted device. An
+//! attempt is recorded *before* the password is checked (so concurrent
+//! attempts count each other) and deleted when it succeeds: what stays are
+//! failures and attempts in flight.
 
 use time::OffsetDateTime;
 
 use crate::{DbResult, Ex, query};
 
-pub async fn record(ex: Ex<'_>, scope: &str, key: &str, at: OffsetDateTime) -> DbResult<u64> {
+pub async fn record(ex: Ex<'_>, scope: &str, key: &str, at: OffsetDateTime) -> DbResult<uuid::Uuid> {
+    let id = crate::new_id();
     ex.execute(
         query("INSERT INTO login_failures (id, scope, key, at) VALUES ($1, $2, $3, $4)")
-            .bind(crate::new_id())
+            .bind(id)
             .bind(scope)
             .bind(key)
             .bind(at),
     )
-    .await
+    .await?;
+    Ok(id)
 }
 
 pub async fn count_since(ex: Ex<'_>, scope: &str, key: &str, since: OffsetDateTime) -> DbResult<i64> {
@@ -37,4 +42,19 @@ pub async fn clear(ex: Ex<'_>, scope: &str, key: &str) -> DbResult<u64> {
 pub async fn delete_before(ex: Ex<'_>, before: OffsetDateTime) -> DbResult<u64> {
     ex.execute(query("DELETE FROM login_failures WHERE at <= $1").bind(before))
         .await
+}
+
+/// Forgets these attempts (they succeeded).
+pub async fn delete(ex: Ex<'_>, ids: &[uuid::Uuid]) -> DbResult<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut q = crate::query::Query::dynamic(String::new());
+    let mut marks = Vec::with_capacity(ids.len());
+    for id in ids {
+        marks.push(q.next_placeholder());
+        q = q.bind(*id);
+    }
+    let sql = format!("DELETE FROM login_failures WHERE id IN ({})", marks.join(", "));
+    ex.execute(q.with_sql(sql)).await
 }

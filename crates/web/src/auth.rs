@@ -73,13 +73,17 @@ fn client_ip(req: &Request, behind_proxy: bool) -> String {
 pub async fn resolve_actor(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let ip = client_ip(&req, state.ctx.settings.behind_proxy);
     req.extensions_mut().insert(ClientIp(ip));
+    // Personal tokens open the API only: on the pages (which change state)
+    // a token must not act as a logged-in browser.
+    let is_api = req.uri().path().starts_with("/api/");
     let bearer = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .map(str::to_owned);
+        .map(str::to_owned)
+        .filter(|_| is_api);
     let mut actor = Actor::Anonymous;
     if let Some(secret) = bearer {
         match api_tokens::authenticate(&state.ctx, &secret).await {

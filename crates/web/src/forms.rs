@@ -39,10 +39,43 @@ pub fn field_errors(e: CoreError) -> Result<FieldErrors, WebError> {
     }
 }
 
-/// A redirect target taken from user input: only local paths.
+/// A redirect target taken from user input: only local paths. Anything with
+/// a control character, a space or non-ASCII is refused too: browsers strip
+/// tabs and newlines from URLs, so « /\t/evil.example » would become
+/// « //evil.example », another site.
 pub fn safe_return(target: Option<&str>) -> String {
     match target {
-        Some(t) if t.starts_with('/') && !t.starts_with("//") && !t.contains('\\') => t.to_owned(),
+        Some(t)
+            if t.starts_with('/')
+                && !t.starts_with("//")
+                && !t.contains('\\')
+                && t.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            t.to_owned()
+        }
         _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return;
+
+    #[test]
+    fn only_plain_local_paths() {
+        assert_eq!(safe_return(Some("/compte?x=1")), "/compte?x=1");
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/\n/evil",
+            "/é",
+            "/ /x",
+            "",
+        ] {
+            assert_eq!(safe_return(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_return(None), "/");
     }
 }

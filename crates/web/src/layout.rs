@@ -30,7 +30,7 @@ const NOTICES: &[(&str, &str)] = &[
     ),
     (
         "mot-de-passe-reinitialise",
-        "Votre mot de passe a été modifié et toutes vos sessions ont été fermées. Connectez-vous avec le nouveau mot de passe.",
+        "Votre mot de passe a été modifié, toutes vos sessions ont été fermées et vos jetons d'API révoqués. Connectez-vous avec le nouveau mot de passe.",
     ),
     (
         "jeton-revoque",
