@@ -523,3 +523,17 @@ async fn a_burst_of_parallel_guesses_is_throttled() {
         maillage_core::throttle::ACCOUNT_LIMIT
     );
 }
+
+/// Asking again and again sends one mail per account every two minutes, and
+/// the answer does not change.
+#[tokio::test]
+async fn reset_requests_do_not_flood_a_mailbox() {
+    let app = TestApp::with_demo().await;
+    let mut b = Browser::default();
+    let first = app.submit("/mot-de-passe-oublie", &mut b, &[("email", MEMBER)]).await;
+    for _ in 0..5 {
+        let again = app.submit("/mot-de-passe-oublie", &mut b, &[("email", MEMBER)]).await;
+        assert_eq!(again.body, first.body);
+    }
+    assert_eq!(app.mails().await.len(), 1);
+}

@@ -211,13 +211,39 @@ async fn schools_can_be_mutualised_between_organisations() {
             .find(|s| s.name == "Académie cévenole du management")
             .unwrap()
     };
-    let r = app
+    let share = format!("/organisations/{ALES}/ecoles/{}/organisations", school.id);
+    // Alès's admin alone may not add the school to Grand Est's page…
+    let r = app.submit(&share, &mut admin, &[("siren", GRAND_EST)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // …someone who administers both may (here: made admin of Grand Est too).
+    app.user("ge-admin@ville.fr", "org-admin", Some(GRAND_EST)).await;
+    let mut coordinator = app.login("animation@demo.example", PASSWORD).await;
+    let people = app
+        .visit(&format!("/organisations/{GRAND_EST}"), &mut coordinator)
+        .await;
+    assert_eq!(people.status, StatusCode::OK);
+    let admin_id = {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        maillage_db::users::by_email(c.ex(), "ecole@demo.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let grant = app
         .submit(
-            &format!("/organisations/{ALES}/ecoles/{}/organisations", school.id),
-            &mut admin,
-            &[("siren", GRAND_EST)],
+            &format!("/organisations/{GRAND_EST}/roles"),
+            &mut coordinator,
+            &[
+                ("user_id", &admin_id.to_string()),
+                ("role", "org-admin"),
+                ("action", "attribuer"),
+            ],
         )
         .await;
+    assert_eq!(grant.status, StatusCode::SEE_OTHER, "{}", grant.body);
+    let mut admin = app.login("ecole@demo.example", PASSWORD).await;
+    let r = app.submit(&share, &mut admin, &[("siren", GRAND_EST)]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let other = app.get(&format!("/organisations/{GRAND_EST}"), None).await;
     assert!(
@@ -225,10 +251,11 @@ async fn schools_can_be_mutualised_between_organisations() {
         "{}",
         other.body
     );
-    // An org-admin may not create a school for another organisation.
+    // An org-admin may not create a school for an organisation they do not
+    // administer (Région Pays de la Loire).
     let r = app
         .submit(
-            &format!("/organisations/{GRAND_EST}/ecoles"),
+            "/organisations/234400034/ecoles",
             &mut admin,
             &[("name", "Intrusion")],
         )

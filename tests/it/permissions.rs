@@ -181,10 +181,12 @@ const TABLE: &[Row] = &[
                                                              [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
     post("/organisations/{ge}/ecoles", &[("name", "École {n}")],
                                                              [Login,    Deny,     Deny,     Deny,     Deny,     Done,     Done]),
+    // Sharing a school changes the other organisation too: only someone who
+    // administers both (here: the coordinator) may do it.
     post("/organisations/{ales}/ecoles/{ales_school}/organisations", &[("siren", "{third}")],
-                                                             [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+                                                             [Login,    Deny,     Deny,     Deny,     Deny,     Deny,     Done]),
     post("/organisations/{ge}/ecoles/{ge_school}/organisations", &[("siren", "{third}")],
-                                                             [Login,    Deny,     Deny,     Deny,     Deny,     Done,     Done]),
+                                                             [Login,    Deny,     Deny,     Deny,     Deny,     Deny,     Done]),
     // A school under an organisation it does not belong to does not exist there.
     post("/organisations/{ge}/ecoles/{ales_school}/organisations", &[("siren", "{third}")], [Hide; 7]),
     // --- Network administration: the coordinator only ---------------------------

@@ -19,6 +19,8 @@ pub const SESSION_IDLE: Duration = Duration::hours(12);
 /// A session is extended at most this often (spares a write per request).
 const SESSION_TOUCH_EVERY: Duration = Duration::minutes(5);
 pub const RESET_TTL: Duration = Duration::hours(1);
+/// A new reset link is sent at most this often for one account.
+pub const RESET_RESEND_AFTER: Duration = Duration::minutes(2);
 pub const INVITATION_TTL: Duration = Duration::days(14);
 
 const BAD_CREDENTIALS: &str = "Adresse électronique ou mot de passe incorrect.";
@@ -65,7 +67,9 @@ pub async fn login(ctx: &Ctx, input: LoginInput<'_>) -> CoreResult<LoginOk> {
         .filter(|u| u.active)
         .and_then(|u| u.password_hash.clone())
         .unwrap_or_else(|| ctx.keys.dummy_password_hash.clone());
-    let verified = security::verify_password(input.password.to_owned(), hash).await?;
+    let verified = security::verify_password(input.password.to_owned(), hash)
+        .await
+        .map_err(crate::error::busy_or_internal)?;
     let user = match user {
         Some(u) if verified && u.active && u.password_hash.is_some() => u,
         // The recorded attempt stays: it is a failure now.
@@ -163,11 +167,20 @@ pub async fn logout(ctx: &Ctx, session_token: &str) -> CoreResult<()> {
 /// same answer whatever happens here (no account enumeration).
 pub async fn request_password_reset(ctx: &Ctx, email_input: &str) -> CoreResult<()> {
     let email = Email::parse(email_input).map_err(|e| FieldErrors::single("email", e.to_string()))?;
-    let mut tx = ctx.db.begin().await?;
-    let Some(user) = users::by_email(tx.ex(), email.as_str()).await?.filter(|u| u.active) else {
-        return Ok(());
-    };
     let now = maillage_db::now();
+    // Read first: an unknown address never takes the (SQLite) writer, and a
+    // known one gets at most one mail per RESET_RESEND_AFTER (no mail flood).
+    let user = {
+        let mut conn = ctx.db.conn().await?;
+        let Some(user) = users::by_email(conn.ex(), email.as_str()).await?.filter(|u| u.active) else {
+            return Ok(());
+        };
+        if one_time_tokens::count_created_since(conn.ex(), user.id, "reset", now - RESET_RESEND_AFTER).await? > 0 {
+            return Ok(());
+        }
+        user
+    };
+    let mut tx = ctx.db.begin().await?;
     one_time_tokens::void_for_user(tx.ex(), user.id, "reset", now).await?;
     let token = security::random_token();
     one_time_tokens::insert(
@@ -232,7 +245,9 @@ pub async fn reset_password(ctx: &Ctx, token: &str, new_password: &str, confirma
     };
     let user_id = row.user_id.ok_or(CoreError::NotFound)?;
     check_new_password(new_password, confirmation, &[&row.email])?;
-    let password_hash = security::hash_password(new_password.to_owned()).await?;
+    let password_hash = security::hash_password(new_password.to_owned())
+        .await
+        .map_err(crate::error::busy_or_internal)?;
     let mut tx = ctx.db.begin().await?;
     if one_time_tokens::consume(tx.ex(), &hash, now).await? == 0 {
         return Err(CoreError::Conflict(EXPIRED_LINK.into()));
@@ -273,7 +288,9 @@ pub async fn change_password(
         users::by_id(conn.ex(), me.id).await?.ok_or(CoreError::NotFound)?
     };
     let ok = match &user.password_hash {
-        Some(h) => security::verify_password(current.to_owned(), h.clone()).await?,
+        Some(h) => security::verify_password(current.to_owned(), h.clone())
+            .await
+            .map_err(crate::error::busy_or_internal)?,
         None => false,
     };
     if !ok {
@@ -284,7 +301,9 @@ pub async fn change_password(
     }
     let local = user.email.split('@').next().unwrap_or_default().to_owned();
     check_new_password(new_password, confirmation, &[&local, &user.display_name])?;
-    let password_hash = security::hash_password(new_password.to_owned()).await?;
+    let password_hash = security::hash_password(new_password.to_owned())
+        .await
+        .map_err(crate::error::busy_or_internal)?;
     let mut tx = ctx.db.begin().await?;
     users::set_password(tx.ex(), user.id, &password_hash).await?;
     sessions::delete_for_user(tx.ex(), user.id, Some(&security::token_hash(current_session))).await?;
@@ -327,7 +346,7 @@ pub async fn invite(
     let org = organisations::by_id(tx.ex(), organisation_id)
         .await?
         .ok_or(CoreError::NotFound)?;
-    let scope = (role != Role::Coordinator).then_some(organisation_id);
+    let scope = role.scoped(organisation_id);
     let site = ctx.settings.public_url();
     if let Some(existing) = users::by_email(tx.ex(), email.as_str()).await? {
         roles::grant(tx.ex(), existing.id, scope, role.as_str(), Some(inviter.id)).await?;
@@ -441,7 +460,9 @@ pub async fn accept_invitation(
         errors.0.extend(e.0);
     }
     errors.into_result()?;
-    let password_hash = security::hash_password(new_password.to_owned()).await?;
+    let password_hash = security::hash_password(new_password.to_owned())
+        .await
+        .map_err(crate::error::busy_or_internal)?;
     let hash = security::token_hash(token);
     let now = maillage_db::now();
     let mut tx = ctx.db.begin().await?;
@@ -455,18 +476,18 @@ pub async fn accept_invitation(
         Ok(id) => id,
         Err(e) if e.is_unique_on("email") => {
             return Err(CoreError::Conflict(
-                "Un compte existe déjà pour cette adresse : connectez-vous, votre rôle vous a été attribué.".into(),
+                "Un compte existe déjà pour cette adresse : connectez-vous avec lui, puis demandez à la personne qui vous a invité·e de vous donner le rôle depuis la fiche de l'organisation.".into(),
             ));
         }
         Err(e) => return Err(e.into()),
     };
-    let role = row.role.as_deref().unwrap_or("member");
-    let scope = if role == Role::Coordinator.as_str() {
-        None
-    } else {
-        row.organisation_id
-    };
-    roles::grant(tx.ex(), user_id, scope, role, row.created_by).await?;
+    let role = row
+        .role
+        .as_deref()
+        .and_then(|r| Role::parse(r).ok())
+        .unwrap_or(Role::Member);
+    let scope = row.organisation_id.and_then(|o| role.scoped(o));
+    roles::grant(tx.ex(), user_id, scope, role.as_str(), row.created_by).await?;
     let session_token = open_session(tx.ex(), user_id, now).await?;
     tx.commit().await?;
     Ok(LoginOk {
@@ -509,7 +530,9 @@ pub async fn create_user(
     }
     errors.into_result()?;
     let (email, role) = (email.expect("checked"), role.expect("checked"));
-    let password_hash = security::hash_password(new_password.to_owned()).await?;
+    let password_hash = security::hash_password(new_password.to_owned())
+        .await
+        .map_err(crate::error::busy_or_internal)?;
 
     let mut tx = ctx.db.begin().await?;
     let org_id = match &siren {
@@ -526,7 +549,7 @@ pub async fn create_user(
         }
         Err(e) => return Err(e.into()),
     };
-    let scope = if role == Role::Coordinator { None } else { org_id };
+    let scope = org_id.and_then(|o| role.scoped(o));
     roles::grant(tx.ex(), user_id, scope, role.as_str(), None).await?;
     // A coordinator may also be given an organisation: they belong to it as a member.
     if role == Role::Coordinator

@@ -257,7 +257,7 @@ pub async fn seed(ctx: &Ctx) -> CoreResult<Option<Vec<DemoAccount>>> {
         let password = demo_password();
         let hash = security::hash_password(password.clone()).await?;
         let uid = users::insert(tx.ex(), email, name, Some(&hash)).await?;
-        let scope = (role != Role::Coordinator).then_some(org_id);
+        let scope = role.scoped(org_id);
         roles::grant(tx.ex(), uid, scope, role.as_str(), None).await?;
         roles::grant(tx.ex(), uid, Some(org_id), Role::Member.as_str(), None).await?;
         accounts.push(DemoAccount {

@@ -64,6 +64,18 @@ pub enum CoreError {
 
 pub type CoreResult<T> = Result<T, CoreError>;
 
+/// Turns the « password threads saturated » condition into a 429 the user
+/// can act on; any other failure stays internal.
+pub fn busy_or_internal(e: anyhow::Error) -> CoreError {
+    if e.is::<crate::security::Busy>() {
+        CoreError::TooManyRequests(
+            "Le service de connexion est très sollicité en ce moment. Réessayez dans quelques secondes.".into(),
+        )
+    } else {
+        CoreError::Internal(e)
+    }
+}
+
 impl From<DbError> for CoreError {
     fn from(e: DbError) -> Self {
         CoreError::Internal(e.into())

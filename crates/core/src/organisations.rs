@@ -487,16 +487,27 @@ pub async fn people_of(ctx: &Ctx, actor: &Actor, org: &Organisation) -> CoreResu
 /// Grants or revokes a role of an existing account in an organisation.
 pub async fn set_role(ctx: &Ctx, actor: &Actor, siren: &str, user_id: Uuid, role: &str, grant: bool) -> CoreResult<()> {
     let org = get(ctx, siren).await?;
-    let role = Role::parse(role).map_err(|e| FieldErrors::single("role", e.to_string()))?;
+    let parsed = Role::parse(role);
+    // Permission before validation, as for invitations.
     policy::require(
         actor,
         &Action::AssignRole {
             organisation: org.id,
-            role,
+            role: parsed.clone().unwrap_or(Role::Member),
         },
     )?;
-    let scope = (role != Role::Coordinator).then_some(org.id);
+    let role = parsed.map_err(|e| FieldErrors::single("role", e.to_string()))?;
+    let scope = role.scoped(org.id);
     let mut tx = ctx.db.begin().await?;
+    // Only people of this organisation can be given a role here (others are
+    // invited): an administrator cannot pull in any account of the network.
+    let member_of_org = roles::in_organisation(tx.ex(), org.id)
+        .await?
+        .iter()
+        .any(|r| r.user_id == user_id);
+    if !member_of_org && !actor.is_coordinator() {
+        return Err(CoreError::NotFound);
+    }
     let target = users::by_id(tx.ex(), user_id).await?.ok_or(CoreError::NotFound)?;
     if grant {
         roles::grant(tx.ex(), target.id, scope, role.as_str(), actor.user_id()).await?;

@@ -128,9 +128,19 @@ pub async fn attach(ctx: &Ctx, actor: &Actor, school_id: Uuid, siren: &str) -> C
     let school = get(ctx, school_id).await?;
     let ids: Vec<Uuid> = school.organisations.iter().map(|o| o.id).collect();
     policy::require(actor, &Action::ManageSchool { organisations: &ids })?;
-    let org = crate::organisations::get(ctx, siren)
-        .await
-        .map_err(|_| FieldErrors::single("siren", "Aucune organisation du réseau n'a ce SIREN."))?;
+    let org = match crate::organisations::get(ctx, siren).await {
+        Ok(org) => org,
+        Err(CoreError::NotFound) => {
+            return Err(FieldErrors::single(
+                "siren",
+                "Aucune organisation du réseau n'a ce SIREN.",
+            ));
+        }
+        Err(e) => return Err(e),
+    };
+    // Sharing changes the other organisation's page too: its administrators
+    // (or the coordinator) must be the ones doing it.
+    policy::require(actor, &Action::CreateSchool { organisation: org.id })?;
     let mut tx = ctx.db.begin().await?;
     db::attach(tx.ex(), school.id, org.id).await?;
     audit::record(

@@ -72,13 +72,39 @@ fn argon2_pool() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<Box<dyn Fn
     })
 }
 
+/// How many password computations may wait or run at once; beyond, the
+/// request is refused at once (`Busy`) rather than queued for minutes.
+const ARGON2_QUEUE: usize = 64;
+static ARGON2_IN_FLIGHT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The password threads are saturated: try again in a moment.
+#[derive(Debug, thiserror::Error)]
+#[error("trop de connexions simultanées")]
+pub struct Busy;
+
 async fn on_argon2_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
-    let (done, result) = tokio::sync::oneshot::channel();
+    use std::sync::atomic::Ordering;
+    struct Slot;
+    impl Drop for Slot {
+        fn drop(&mut self) {
+            ARGON2_IN_FLIGHT.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+    if ARGON2_IN_FLIGHT.fetch_add(1, Ordering::AcqRel) >= ARGON2_QUEUE {
+        ARGON2_IN_FLIGHT.fetch_sub(1, Ordering::AcqRel);
+        return Err(Busy.into());
+    }
+    let slot = Slot;
+    let (done, result) = tokio::sync::oneshot::channel::<T>();
     argon2_pool()
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .send(Box::new(move || {
-            let _ = done.send(f());
+            // The request gave up (timeout, client gone): skip the work.
+            if !done.is_closed() {
+                let _ = done.send(f());
+            }
+            drop(slot);
         }))
         .map_err(|_| anyhow::anyhow!("password hashing threads stopped"))?;
     Ok(result.await?)

@@ -122,3 +122,14 @@ pub async fn delete_stale(ex: Ex<'_>, before: OffsetDateTime) -> DbResult<u64> {
     )
     .await
 }
+
+/// How many links of this purpose were created for the user since `since`.
+pub async fn count_created_since(ex: Ex<'_>, user_id: Uuid, purpose: &str, since: OffsetDateTime) -> DbResult<i64> {
+    ex.fetch_scalar(
+        query("SELECT COUNT(*) FROM one_time_tokens WHERE user_id = $1 AND purpose = $2 AND created_at > $3")
+            .bind(user_id)
+            .bind(purpose)
+            .bind(since),
+    )
+    .await
+}

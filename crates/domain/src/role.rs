@@ -1,5 +1,5 @@
-//! The roles of the foundation. A role is always held within one organisation
-//! (a coordinator's organisation is the one that runs the network).
+//! The roles of the foundation. Every role is held within one organisation,
+//! except the coordinator's, which is network-wide (see [`Role::scoped`]).
 
 use std::fmt;
 
@@ -37,6 +37,13 @@ impl Role {
             .into_iter()
             .find(|r| r.as_str() == code.trim())
             .ok_or_else(|| UnknownRole(code.trim().to_owned()))
+    }
+
+    /// Where a role granted « in » `organisation` is held: there, or nowhere
+    /// in particular for the network-wide coordinator. The one place for
+    /// that rule.
+    pub fn scoped<T>(self, organisation: T) -> Option<T> {
+        (self != Role::Coordinator).then_some(organisation)
     }
 
     pub fn label(self) -> &'static str {
