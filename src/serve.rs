@@ -85,12 +85,16 @@ async fn print_demo_accounts(ctx: &Ctx, data_dir: &std::path::Path) -> anyhow::R
     Ok(())
 }
 
+/// Writes a file only its owner can read, created so from the start (no
+/// window where the demo passwords are world-readable).
 fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)?;
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    Ok(())
+    options.open(path)?.write_all(text.as_bytes())
 }

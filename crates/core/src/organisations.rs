@@ -416,7 +416,9 @@ pub async fn update_profile(ctx: &Ctx, actor: &Actor, siren: &str, description: 
     }
     let website = website.trim();
     let is_url = website.starts_with("https://") || website.starts_with("http://");
-    if !website.is_empty() && !is_url {
+    if website.chars().count() > 500 {
+        errors.add("website", "L'adresse du site est trop longue (500 caractères au plus).");
+    } else if !website.is_empty() && !is_url {
         errors.add(
             "website",
             "Saisissez l'adresse complète du site, commençant par https://",

@@ -28,3 +28,9 @@ pub async fn upsert(ex: Ex<'_>, name: &str, description: &str) -> DbResult<u64> 
     )
     .await
 }
+
+/// A trivial round trip, for `/health`.
+pub async fn ping(ex: Ex<'_>) -> DbResult<()> {
+    ex.fetch_scalar(query("SELECT CAST(1 AS BIGINT)")).await?;
+    Ok(())
+}

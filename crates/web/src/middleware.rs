@@ -41,6 +41,9 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         "permissions-policy",
         "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     );
+    // Pages may show personal data or a secret shown once (a new API token):
+    // never kept in shared or browser caches. Static files set their own.
+    set(h, "cache-control", "no-store");
     if state.ctx.settings.secure_cookies() {
         set(h, "strict-transport-security", "max-age=31536000");
     }

@@ -80,11 +80,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
         maillage_db::Backend::Postgres => "postgresql",
     };
     let ok = match state.ctx.db.conn().await {
-        Ok(mut c) => c
-            .ex()
-            .fetch_scalar(maillage_db::query("SELECT CAST(1 AS BIGINT)"))
-            .await
-            .is_ok(),
+        Ok(mut c) => maillage_db::network::ping(c.ex()).await.is_ok(),
         Err(_) => false,
     };
     let status = if ok {
