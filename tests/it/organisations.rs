@@ -254,11 +254,7 @@ async fn schools_can_be_mutualised_between_organisations() {
     // An org-admin may not create a school for an organisation they do not
     // administer (Région Pays de la Loire).
     let r = app
-        .submit(
-            "/organisations/234400034/ecoles",
-            &mut admin,
-            &[("name", "Intrusion")],
-        )
+        .submit("/organisations/234400034/ecoles", &mut admin, &[("name", "Intrusion")])
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
