@@ -62,7 +62,9 @@ CREATE TABLE users (
 
 -- Roles. Every role but coordinator is held within one organisation; a
 -- coordinator's is network-wide (organisation_id NULL). Uniqueness of the
--- NULL case is enforced by the INSERT … WHERE NOT EXISTS in db/roles.rs.
+-- NULL case is enforced by the INSERT … WHERE NOT EXISTS in db/roles.rs
+-- (exact on SQLite's single writer; on PostgreSQL two simultaneous grants of
+-- the coordinator role to one person could both pass: harmless duplicates).
 CREATE TABLE role_assignments (
     id UUID PRIMARY KEY,
     user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,

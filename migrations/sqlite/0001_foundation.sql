@@ -1,8 +1,9 @@
 -- Foundation: the network, its member organisations and schools, accounts,
 -- roles, sessions, tokens, the job queue and the activity/audit logs.
 -- Same tables and columns as ../postgres/0001_foundation.sql (a test checks it).
--- SQLite dialect: UUIDs are 16-byte BLOBs and times RFC 3339 TEXT in UTC, as
--- sqlx encodes them; booleans are INTEGER 0/1.
+-- SQLite dialect: UUIDs are 16-byte BLOBs; times are RFC 3339 TEXT in UTC
+-- with exactly 6 fraction digits (crates/db/src/query.rs, sqlite_time), so
+-- text order is time order; booleans are INTEGER 0/1.
 
 -- One row: the network this installation serves.
 CREATE TABLE network (
@@ -62,7 +63,9 @@ CREATE TABLE users (
 
 -- Roles. Every role but coordinator is held within one organisation; a
 -- coordinator's is network-wide (organisation_id NULL). Uniqueness of the
--- NULL case is enforced by the INSERT … WHERE NOT EXISTS in db/roles.rs.
+-- NULL case is enforced by the INSERT … WHERE NOT EXISTS in db/roles.rs
+-- (exact on SQLite's single writer; on PostgreSQL two simultaneous grants of
+-- the coordinator role to one person could both pass: harmless duplicates).
 CREATE TABLE role_assignments (
     id BLOB PRIMARY KEY,
     user_id BLOB NOT NULL REFERENCES users (id) ON DELETE CASCADE,

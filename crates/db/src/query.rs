@@ -104,7 +104,7 @@ pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Sen
 impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
 
 macro_rules! bind_all {
-    ($q:expr, $args:expr) => {{
+    ($q:expr, $args:expr, $time:expr) => {{
         let mut q = $q;
         for a in $args {
             q = match a {
@@ -113,12 +113,30 @@ macro_rules! bind_all {
                 Value::Float(v) => q.bind(v),
                 Value::Bool(v) => q.bind(v),
                 Value::Uuid(v) => q.bind(v),
-                Value::Time(v) => q.bind(v),
+                Value::Time(v) => q.bind(v.map($time)),
                 Value::Date(v) => q.bind(v),
             };
         }
         q
     }};
+}
+
+/// Times on SQLite: TEXT in one fixed-width UTC form (6 fraction digits, `Z`),
+/// so that comparing and ordering the text is comparing and ordering the
+/// instants (sqlx's own RFC 3339 trims trailing zeros: « …:00.12Z » would
+/// sort after « …:00.123Z »). sqlx decodes it back as RFC 3339.
+fn sqlite_time(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
 }
 
 /// Text arguments lose their NUL characters on both backends: PostgreSQL
@@ -137,12 +155,12 @@ impl Ex<'_> {
     pub async fn fetch_all<T: Row>(self, q: Query) -> DbResult<Vec<T>> {
         Ok(match self {
             Ex::Sqlite(c) => {
-                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args, sqlite_time)
                     .fetch_all(c)
                     .await?
             }
             Ex::Postgres(c) => {
-                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args, std::convert::identity)
                     .fetch_all(c)
                     .await?
             }
@@ -152,12 +170,12 @@ impl Ex<'_> {
     pub async fn fetch_optional<T: Row>(self, q: Query) -> DbResult<Option<T>> {
         Ok(match self {
             Ex::Sqlite(c) => {
-                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args, sqlite_time)
                     .fetch_optional(c)
                     .await?
             }
             Ex::Postgres(c) => {
-                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args, std::convert::identity)
                     .fetch_optional(c)
                     .await?
             }
@@ -167,12 +185,12 @@ impl Ex<'_> {
     pub async fn fetch_one<T: Row>(self, q: Query) -> DbResult<T> {
         Ok(match self {
             Ex::Sqlite(c) => {
-                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args, sqlite_time)
                     .fetch_one(c)
                     .await?
             }
             Ex::Postgres(c) => {
-                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args)
+                bind_all!(sqlx::query_as::<_, T>(sql_of(q.sql)), q.args, std::convert::identity)
                     .fetch_one(c)
                     .await?
             }
@@ -188,14 +206,49 @@ impl Ex<'_> {
     /// Runs the statement; returns the number of rows affected.
     pub async fn execute(self, q: Query) -> DbResult<u64> {
         Ok(match self {
-            Ex::Sqlite(c) => bind_all!(sqlx::query(sql_of(q.sql)), q.args)
+            Ex::Sqlite(c) => bind_all!(sqlx::query(sql_of(q.sql)), q.args, sqlite_time)
                 .execute(c)
                 .await?
                 .rows_affected(),
-            Ex::Postgres(c) => bind_all!(sqlx::query(sql_of(q.sql)), q.args)
+            Ex::Postgres(c) => bind_all!(sqlx::query(sql_of(q.sql)), q.args, std::convert::identity)
                 .execute(c)
                 .await?
                 .rows_affected(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::sqlite_time;
+
+    #[test]
+    fn sqlite_times_sort_as_instants() {
+        let times = [
+            datetime!(2026-11-22 10:00:00 UTC),
+            datetime!(2026-11-22 10:00:00.12 UTC),
+            datetime!(2026-11-22 10:00:00.123 UTC),
+            datetime!(2026-11-22 10:00:00.5 UTC),
+            datetime!(2026-11-22 11:00:00.000001 +01:00),
+            datetime!(2026-11-22 10:00:01 UTC),
+        ];
+        let text: Vec<String> = times.iter().map(|t| sqlite_time(*t)).collect();
+        let mut sorted = text.clone();
+        sorted.sort();
+        assert_eq!(text[1], "2026-11-22T10:00:00.120000Z");
+        assert_eq!(text[4], "2026-11-22T10:00:00.000001Z");
+        let mut by_instant = times.to_vec();
+        by_instant.sort();
+        assert_eq!(sorted, by_instant.iter().map(|t| sqlite_time(*t)).collect::<Vec<_>>());
+        for t in &text {
+            assert_eq!(
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                    .map(sqlite_time)
+                    .as_ref(),
+                Ok(t)
+            );
+        }
     }
 }
