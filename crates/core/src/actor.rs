@@ -42,23 +42,4 @@ impl Actor {
         self.user()
             .is_some_and(|u| u.roles.iter().any(|(r, o)| *r == role && *o == Some(organisation)))
     }
-
-    /// Holds any role in `organisation` (is one of its people).
-    pub fn belongs_to(&self, organisation: Uuid) -> bool {
-        self.user()
-            .is_some_and(|u| u.roles.iter().any(|(_, o)| *o == Some(organisation)))
-    }
-
-    /// The organisations in which the actor holds `role`.
-    pub fn organisations_with(&self, role: Role) -> Vec<Uuid> {
-        self.user()
-            .map(|u| {
-                u.roles
-                    .iter()
-                    .filter(|(r, _)| *r == role)
-                    .filter_map(|(_, o)| *o)
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
 }

@@ -85,14 +85,18 @@ pub async fn authenticate(ctx: &Ctx, secret: &str) -> CoreResult<Option<Actor>> 
         return Ok(None);
     }
     let mut conn = ctx.db.conn().await?;
-    let Some((id, user_id)) = db::live_owner(conn.ex(), &security::token_hash(secret)).await? else {
+    let Some((id, user_id, last_used)) = db::live(conn.ex(), &security::token_hash(secret)).await? else {
         return Ok(None);
     };
     let actor = accounts::load_actor(conn.ex(), user_id).await?;
     drop(conn);
-    let mut tx = ctx.db.begin().await?;
-    db::mark_used(tx.ex(), id, maillage_db::now()).await?;
-    tx.commit_bookkeeping().await?;
+    // « Last used » to the minute is enough, and spares a write per call.
+    let now = maillage_db::now();
+    if last_used.is_none_or(|t| now - t > time::Duration::minutes(1)) {
+        let mut tx = ctx.db.begin().await?;
+        db::mark_used(tx.ex(), id, now).await?;
+        tx.commit_bookkeeping().await?;
+    }
     Ok(match actor {
         Actor::Anonymous => None,
         a => Some(a),

@@ -154,8 +154,3 @@ pub async fn attach(ctx: &Ctx, actor: &Actor, school_id: Uuid, siren: &str) -> C
     tx.commit().await?;
     Ok(())
 }
-
-pub async fn all(ctx: &Ctx) -> CoreResult<Vec<(Uuid, String)>> {
-    let mut conn = ctx.db.conn().await?;
-    Ok(db::all(conn.ex()).await?.into_iter().map(|s| (s.id, s.name)).collect())
-}

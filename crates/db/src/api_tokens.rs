@@ -35,10 +35,11 @@ pub async fn insert(ex: Ex<'_>, user_id: Uuid, name: &str, token_hash: &str, pre
     Ok(id)
 }
 
-/// The owner of a live (not revoked) token.
-pub async fn live_owner(ex: Ex<'_>, token_hash: &str) -> DbResult<Option<(Uuid, Uuid)>> {
+/// A live (not revoked) token: its id, owner and last use.
+pub async fn live(ex: Ex<'_>, token_hash: &str) -> DbResult<Option<(Uuid, Uuid, Option<OffsetDateTime>)>> {
     ex.fetch_optional(
-        query("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL").bind(token_hash),
+        query("SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(token_hash),
     )
     .await
 }

@@ -39,15 +39,6 @@ pub async fn attach(ex: Ex<'_>, school_id: Uuid, organisation_id: Uuid) -> DbRes
     .await
 }
 
-pub async fn detach(ex: Ex<'_>, school_id: Uuid, organisation_id: Uuid) -> DbResult<u64> {
-    ex.execute(
-        query("DELETE FROM school_organisations WHERE school_id = $1 AND organisation_id = $2")
-            .bind(school_id)
-            .bind(organisation_id),
-    )
-    .await
-}
-
 pub async fn by_id(ex: Ex<'_>, id: Uuid) -> DbResult<Option<SchoolRow>> {
     ex.fetch_optional(query("SELECT id, name, description, created_at FROM schools WHERE id = $1").bind(id))
         .await
@@ -78,17 +69,6 @@ pub async fn organisation_ids(ex: Ex<'_>, school_id: Uuid) -> DbResult<Vec<Uuid>
         .fetch_all(query("SELECT organisation_id FROM school_organisations WHERE school_id = $1").bind(school_id))
         .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
-pub async fn update(ex: Ex<'_>, id: Uuid, name: &str, description: &str) -> DbResult<u64> {
-    ex.execute(
-        query("UPDATE schools SET name = $2, description = $3, updated_at = $4 WHERE id = $1")
-            .bind(id)
-            .bind(name)
-            .bind(description)
-            .bind(crate::now()),
-    )
-    .await
 }
 
 pub async fn count(ex: Ex<'_>) -> DbResult<i64> {

@@ -68,15 +68,6 @@ pub async fn delete_for_user(ex: Ex<'_>, user_id: Uuid, keep: Option<&str>) -> D
     .await
 }
 
-pub async fn count_for_user(ex: Ex<'_>, user_id: Uuid, now: OffsetDateTime) -> DbResult<i64> {
-    ex.fetch_scalar(
-        query("SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND expires_at > $2")
-            .bind(user_id)
-            .bind(now),
-    )
-    .await
-}
-
 pub async fn delete_expired(ex: Ex<'_>, now: OffsetDateTime) -> DbResult<u64> {
     ex.execute(query("DELETE FROM sessions WHERE expires_at <= $1").bind(now))
         .await

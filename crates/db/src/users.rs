@@ -59,15 +59,6 @@ pub async fn set_password(ex: Ex<'_>, id: Uuid, password_hash: &str) -> DbResult
     .await
 }
 
-pub async fn set_display_name(ex: Ex<'_>, id: Uuid, display_name: &str) -> DbResult<u64> {
-    ex.execute(
-        query("UPDATE users SET display_name = $2 WHERE id = $1")
-            .bind(id)
-            .bind(display_name),
-    )
-    .await
-}
-
 pub async fn count(ex: Ex<'_>) -> DbResult<i64> {
     ex.fetch_scalar(query("SELECT COUNT(*) FROM users")).await
 }

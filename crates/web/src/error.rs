@@ -38,9 +38,6 @@ impl WebError {
     pub fn not_found() -> Self {
         CoreError::NotFound.into()
     }
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
 }
 
 /// The French sentence shown for a status when nothing more precise is known.

@@ -15,7 +15,7 @@ use crate::{
     auth::{ClientIp, DEVICE_COOKIE, SESSION_COOKIE, SessionToken, clear_cookie, cookie, set_cookie},
     error::WebError,
     forms::{field_errors, invalid, page, safe_return, see_other},
-    layout::{Caller, Layout},
+    layout::Layout,
 };
 
 const DEVICE_MAX_AGE: i64 = 365 * 24 * 3600;
@@ -300,7 +300,6 @@ pub struct InvitationInput {
 pub async fn accept_invitation(
     State(state): State<AppState>,
     layout: Layout,
-    Caller(_caller): Caller,
     Form(input): Form<InvitationInput>,
 ) -> Result<Response, WebError> {
     match accounts::accept_invitation(
