@@ -49,12 +49,7 @@ pub async fn delete(ex: Ex<'_>, ids: &[uuid::Uuid]) -> DbResult<u64> {
     if ids.is_empty() {
         return Ok(0);
     }
-    let mut q = crate::query::Query::dynamic(String::new());
-    let mut marks = Vec::with_capacity(ids.len());
-    for id in ids {
-        marks.push(q.next_placeholder());
-        q = q.bind(*id);
-    }
-    let sql = format!("DELETE FROM login_failures WHERE id IN ({})", marks.join(", "));
+    let (q, marks) = crate::query::Query::dynamic(String::new()).bind_list(ids);
+    let sql = format!("DELETE FROM login_failures WHERE id IN ({marks})");
     ex.execute(q.with_sql(sql)).await
 }

@@ -160,16 +160,8 @@ pub async fn by_ids(ex: Ex<'_>, ids: &[Uuid]) -> DbResult<Vec<OrganisationRow>> 
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = Query::dynamic(String::new());
-    let mut marks = Vec::new();
-    for id in ids {
-        marks.push(q.next_placeholder());
-        q = q.bind(*id);
-    }
-    let sql = format!(
-        "SELECT {COLUMNS} FROM organisations WHERE id IN ({}) ORDER BY name_folded",
-        marks.join(", ")
-    );
+    let (q, marks) = Query::dynamic(String::new()).bind_list(ids);
+    let sql = format!("SELECT {COLUMNS} FROM organisations WHERE id IN ({marks}) ORDER BY name_folded");
     ex.fetch_all(q.with_sql(sql)).await
 }
 

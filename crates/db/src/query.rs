@@ -89,6 +89,18 @@ impl Query {
         &self.sql
     }
 
+    /// Binds every value of `values` and returns their placeholders joined
+    /// for an `IN (…)` list (`"$1, $2, $3"`). Callers handle the empty list
+    /// (`IN ()` is not SQL).
+    pub fn bind_list<T: Into<Value> + Copy>(mut self, values: &[T]) -> (Query, String) {
+        let mut marks = Vec::with_capacity(values.len());
+        for v in values {
+            marks.push(self.next_placeholder());
+            self = self.bind(*v);
+        }
+        (self, marks.join(", "))
+    }
+
     /// Same arguments, new text: dynamic statements collect their arguments
     /// (and placeholders) first, then assemble the final SQL.
     pub fn with_sql(self, sql: String) -> Query {

@@ -80,15 +80,7 @@ pub async fn links(ex: Ex<'_>, school_ids: &[Uuid]) -> DbResult<Vec<(Uuid, Uuid)
     if school_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = crate::query::Query::dynamic(String::new());
-    let mut marks = Vec::with_capacity(school_ids.len());
-    for id in school_ids {
-        marks.push(q.next_placeholder());
-        q = q.bind(*id);
-    }
-    let sql = format!(
-        "SELECT school_id, organisation_id FROM school_organisations WHERE school_id IN ({})",
-        marks.join(", ")
-    );
+    let (q, marks) = crate::query::Query::dynamic(String::new()).bind_list(school_ids);
+    let sql = format!("SELECT school_id, organisation_id FROM school_organisations WHERE school_id IN ({marks})");
     ex.fetch_all(q.with_sql(sql)).await
 }
