@@ -537,3 +537,60 @@ async fn reset_requests_do_not_flood_a_mailbox() {
     }
     assert_eq!(app.mails().await.len(), 1);
 }
+
+/// Inviting an address that already has an account grants nothing until
+/// that account accepts, logged in.
+#[tokio::test]
+async fn an_existing_account_accepts_an_invitation_before_getting_the_role() {
+    let app = TestApp::with_demo().await;
+    let trainer_in_ales = |app: &TestApp| {
+        let db = app.ctx.db.clone();
+        async move {
+            let mut c = db.conn().await.unwrap();
+            let u = maillage_db::users::by_email(c.ex(), MEMBER).await.unwrap().unwrap();
+            maillage_db::roles::of_user(c.ex(), u.id)
+                .await
+                .unwrap()
+                .iter()
+                .any(|r| r.role == "trainer")
+        }
+    };
+    let mut admin = app.login("ecole@demo.example", PASSWORD).await;
+    let r = app
+        .submit(
+            &format!("/organisations/{ALES}/invitations"),
+            &mut admin,
+            &[("email", MEMBER), ("role", "trainer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!trainer_in_ales(&app).await, "rôle donné sans consentement");
+    let mails = app.mails().await;
+    assert!(mails[0].contains("connectez-vous à votre compte"), "{}", mails[0]);
+    let path = link(&mails[0], "http://");
+    let token = path.split("jeton=").nth(1).unwrap().to_owned();
+
+    // Anonymous: asked to log in with that account, and brought back here.
+    let anon = app.get(&path, None).await;
+    assert!(anon.text().contains("connectez-vous avec ce compte"), "{}", anon.body);
+    assert!(
+        anon.text().contains("/connexion?retour=/invitation%3Fjeton%3D"),
+        "{}",
+        anon.body
+    );
+    // Someone else logged in cannot take it.
+    let mut other = app.login("rh@demo.example", PASSWORD).await;
+    assert!(app.visit(&path, &mut other).await.text().contains("adressée au compte"));
+    let stolen = app.submit("/invitation", &mut other, &[("jeton", &token)]).await;
+    assert_eq!(stolen.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!trainer_in_ales(&app).await);
+    // The invited account accepts.
+    let mut me = app.login(MEMBER, PASSWORD).await;
+    assert!(app.visit(&path, &mut me).await.text().contains("Accepter l'invitation"));
+    let ok = app.submit("/invitation", &mut me, &[("jeton", &token)]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(ok.location(), "/compte?info=invitation-acceptee");
+    assert!(trainer_in_ales(&app).await);
+    let again = app.submit("/invitation", &mut me, &[("jeton", &token)]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

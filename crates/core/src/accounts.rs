@@ -346,62 +346,47 @@ pub async fn invite(
     let org = organisations::by_id(tx.ex(), organisation_id)
         .await?
         .ok_or(CoreError::NotFound)?;
-    let scope = role.scoped(organisation_id);
     let site = ctx.settings.public_url();
-    if let Some(existing) = users::by_email(tx.ex(), email.as_str()).await? {
-        roles::grant(tx.ex(), existing.id, scope, role.as_str(), Some(inviter.id)).await?;
-        let body = format!(
-            "Bonjour {name},\n\n{by} vous a donné le rôle « {role} » pour {org} sur Maillage.\n\n{site}/compte\n",
-            name = existing.display_name,
-            by = inviter.display_name,
-            role = role.label(),
-            org = org.name
-        );
-        mail::enqueue(
-            tx.ex(),
-            &Mail {
-                to: existing.email.clone(),
-                subject: format!("Nouveau rôle sur Maillage : {}", org.name),
-                body,
-            },
-            None,
-        )
-        .await?;
-    } else {
-        let token = security::random_token();
-        one_time_tokens::insert(
-            tx.ex(),
-            &one_time_tokens::NewToken {
-                token_hash: &security::token_hash(&token),
-                purpose: "invitation",
-                user_id: None,
-                email: email.as_str(),
-                organisation_id: Some(organisation_id),
-                role: Some(role.as_str()),
-                created_by: Some(inviter.id),
-                expires_at: maillage_db::now() + INVITATION_TTL,
-            },
-        )
-        .await?;
-        let body = format!(
-            "Bonjour,\n\n{by} vous invite à rejoindre {org} sur Maillage, la plateforme du réseau, \
-             avec le rôle « {role} ».\n\nPour créer votre compte, ouvrez ce lien (valable 14 jours) :\n\n\
-             {site}/invitation?jeton={token}\n\nSi vous ne connaissez pas cette personne, ignorez ce message.\n",
-            by = inviter.display_name,
-            org = org.name,
-            role = role.label()
-        );
-        mail::enqueue(
-            tx.ex(),
-            &Mail {
-                to: email.to_string(),
-                subject: format!("Invitation à rejoindre {} sur Maillage", org.name),
-                body,
-            },
-            None,
-        )
-        .await?;
-    }
+    // Always an invitation the person accepts: someone with an account too
+    // must consent before appearing in another organisation's people.
+    let existing = users::by_email(tx.ex(), email.as_str()).await?;
+    let token = security::random_token();
+    one_time_tokens::insert(
+        tx.ex(),
+        &one_time_tokens::NewToken {
+            token_hash: &security::token_hash(&token),
+            purpose: "invitation",
+            user_id: existing.as_ref().map(|u| u.id),
+            email: email.as_str(),
+            organisation_id: Some(organisation_id),
+            role: Some(role.as_str()),
+            created_by: Some(inviter.id),
+            expires_at: maillage_db::now() + INVITATION_TTL,
+        },
+    )
+    .await?;
+    let what_to_do = match &existing {
+        Some(_) => "Pour accepter, connectez-vous à votre compte et ouvrez ce lien (valable 14 jours)",
+        None => "Pour créer votre compte, ouvrez ce lien (valable 14 jours)",
+    };
+    let body = format!(
+        "Bonjour,\n\n{by} vous invite à rejoindre {org} sur Maillage, la plateforme du réseau, \
+         avec le rôle « {role} ».\n\n{what_to_do} :\n\n\
+         {site}/invitation?jeton={token}\n\nSi vous ne connaissez pas cette personne, ignorez ce message.\n",
+        by = inviter.display_name,
+        org = org.name,
+        role = role.label()
+    );
+    mail::enqueue(
+        tx.ex(),
+        &Mail {
+            to: email.to_string(),
+            subject: format!("Invitation à rejoindre {} sur Maillage", org.name),
+            body,
+        },
+        None,
+    )
+    .await?;
     maillage_db::audit::record(
         tx.ex(),
         Some(inviter.id),
@@ -418,6 +403,9 @@ pub struct InvitationView {
     pub email: String,
     pub organisation_name: String,
     pub role: Role,
+    /// The address already has an account: it accepts while logged in,
+    /// instead of creating one.
+    pub for_account: Option<Uuid>,
 }
 
 pub async fn invitation(ctx: &Ctx, token: &str) -> CoreResult<InvitationView> {
@@ -430,6 +418,7 @@ pub async fn invitation(ctx: &Ctx, token: &str) -> CoreResult<InvitationView> {
         None => None,
     };
     Ok(InvitationView {
+        for_account: row.user_id,
         email: row.email,
         organisation_name: org.map(|o| o.name).unwrap_or_default(),
         role: row
@@ -438,6 +427,40 @@ pub async fn invitation(ctx: &Ctx, token: &str) -> CoreResult<InvitationView> {
             .and_then(|r| Role::parse(r).ok())
             .unwrap_or(Role::Member),
     })
+}
+
+const EXISTING_ACCOUNT: &str =
+    "Un compte existe déjà pour cette adresse : connectez-vous avec lui pour accepter l'invitation.";
+
+/// An invitation to an address that already has an account, accepted by
+/// that account (logged in): the role is granted.
+pub async fn accept_invitation_as(ctx: &Ctx, actor: &Actor, token: &str) -> CoreResult<()> {
+    let me = actor.user().ok_or(CoreError::Unauthenticated)?;
+    let hash = security::token_hash(token);
+    let now = maillage_db::now();
+    let mut tx = ctx.db.begin().await?;
+    let row = one_time_tokens::usable(tx.ex(), &hash, "invitation", now)
+        .await?
+        .ok_or_else(|| CoreError::Conflict(EXPIRED_LINK.into()))?;
+    if row.user_id != Some(me.id) {
+        return Err(CoreError::Conflict(format!(
+            "Cette invitation est adressée à {} : connectez-vous avec ce compte pour l'accepter.",
+            row.email
+        )));
+    }
+    if one_time_tokens::consume(tx.ex(), &hash, now).await? == 0 {
+        return Err(CoreError::Conflict(EXPIRED_LINK.into()));
+    }
+    let role = row
+        .role
+        .as_deref()
+        .and_then(|r| Role::parse(r).ok())
+        .unwrap_or(Role::Member);
+    let scope = row.organisation_id.and_then(|o| role.scoped(o));
+    roles::grant(tx.ex(), me.id, scope, role.as_str(), row.created_by).await?;
+    maillage_db::audit::record(tx.ex(), Some(me.id), "role.accept", &me.email, role.as_str()).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Creates the invited account, grants the role and opens a session.
@@ -449,6 +472,9 @@ pub async fn accept_invitation(
     confirmation: &str,
 ) -> CoreResult<LoginOk> {
     let view = invitation(ctx, token).await?;
+    if view.for_account.is_some() {
+        return Err(CoreError::Conflict(EXISTING_ACCOUNT.into()));
+    }
     let mut errors = FieldErrors::new();
     let name = display_name.trim();
     if name.is_empty() {

@@ -50,6 +50,14 @@ const NOTICES: &[(&str, &str)] = &[
         "bienvenue",
         "Bienvenue ! Votre compte est créé et vous êtes connecté·e.",
     ),
+    (
+        "invitation-acceptee",
+        "Invitation acceptée : votre nouveau rôle figure ci-dessous.",
+    ),
+    (
+        "reseau-modifie",
+        "Le nom et la présentation du réseau ont été enregistrés.",
+    ),
 ];
 
 pub fn notice(code: &str) -> Option<&'static str> {

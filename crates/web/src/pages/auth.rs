@@ -5,7 +5,7 @@ use axum::{
     Extension, Form,
     extract::{Query, State},
     http::header,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use maillage_core::{FieldErrors, accounts};
 use serde::Deserialize;
@@ -15,7 +15,7 @@ use crate::{
     auth::{ClientIp, DEVICE_COOKIE, SESSION_COOKIE, SessionToken, clear_cookie, cookie, set_cookie},
     error::WebError,
     forms::{field_errors, invalid, page, safe_return, see_other},
-    layout::Layout,
+    layout::{Caller, Layout},
 };
 
 const DEVICE_MAX_AGE: i64 = 365 * 24 * 3600;
@@ -266,11 +266,21 @@ struct Invitation {
     problem: Option<String>,
     display_name: String,
     errors: FieldErrors,
+    /// Who is logged in, for invitations to an existing account.
+    caller: Option<uuid::Uuid>,
+    /// The login link that comes back to this invitation.
+    login_link: String,
+}
+
+fn login_link(jeton: &str) -> String {
+    let back = format!("/invitation?jeton={jeton}");
+    format!("/connexion?retour={}", crate::middleware::url_encode(&back))
 }
 
 pub async fn invitation_form(
     State(state): State<AppState>,
     layout: Layout,
+    Caller(caller): Caller,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, WebError> {
     let (invitation, problem) = match accounts::invitation(&state.ctx, &q.jeton).await {
@@ -280,11 +290,13 @@ pub async fn invitation_form(
     };
     page(Invitation {
         layout,
+        login_link: login_link(&q.jeton),
         jeton: q.jeton,
         invitation,
         problem,
         display_name: String::new(),
         errors: FieldErrors::new(),
+        caller: caller.user_id(),
     })
 }
 
@@ -300,8 +312,31 @@ pub struct InvitationInput {
 pub async fn accept_invitation(
     State(state): State<AppState>,
     layout: Layout,
+    Caller(caller): Caller,
     Form(input): Form<InvitationInput>,
 ) -> Result<Response, WebError> {
+    let render = |invitation, problem, errors| Invitation {
+        layout,
+        login_link: login_link(&input.jeton),
+        jeton: input.jeton.clone(),
+        invitation,
+        problem,
+        display_name: input.display_name.clone(),
+        errors,
+        caller: caller.user_id(),
+    };
+    // An invitation to an existing account is accepted by that account.
+    let for_account = accounts::invitation(&state.ctx, &input.jeton)
+        .await
+        .ok()
+        .and_then(|v| v.for_account);
+    if for_account.is_some() {
+        return match accounts::accept_invitation_as(&state.ctx, &caller, &input.jeton).await {
+            Ok(()) => Ok(see_other("/compte?info=invitation-acceptee")),
+            Err(maillage_core::CoreError::Conflict(m)) => invalid(render(None, Some(m), FieldErrors::new())),
+            Err(e) => Err(e.into()),
+        };
+    }
     match accounts::accept_invitation(
         &state.ctx,
         &input.jeton,
@@ -312,26 +347,11 @@ pub async fn accept_invitation(
     .await
     {
         Ok(ok) => Ok(logged_in(&state, see_other("/compte?info=bienvenue"), &ok)),
-        Err(maillage_core::CoreError::Conflict(m)) => invalid(Invitation {
-            layout,
-            jeton: input.jeton,
-            invitation: None,
-            problem: Some(m),
-            display_name: input.display_name,
-            errors: FieldErrors::new(),
-        }),
+        Err(maillage_core::CoreError::Conflict(m)) => invalid(render(None, Some(m), FieldErrors::new())),
         Err(e) => {
             let errors = field_errors(e)?;
             let invitation = accounts::invitation(&state.ctx, &input.jeton).await.ok();
-            invalid(Invitation {
-                layout,
-                jeton: input.jeton,
-                invitation,
-                problem: None,
-                display_name: input.display_name,
-                errors,
-            })
+            invalid(render(invitation, None, errors))
         }
     }
-    .map(IntoResponse::into_response)
 }
