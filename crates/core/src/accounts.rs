@@ -230,6 +230,31 @@ pub async fn reset_token_is_usable(ctx: &Ctx, token: &str) -> CoreResult<bool> {
     )
 }
 
+/// Marks a single-use link used; refused if it already was (a concurrent
+/// request won between the check and this write).
+async fn consume_link(ex: Ex<'_>, hash: &str, now: OffsetDateTime) -> CoreResult<()> {
+    if one_time_tokens::consume(ex, hash, now).await? == 0 {
+        return Err(CoreError::Conflict(EXPIRED_LINK.into()));
+    }
+    Ok(())
+}
+
+/// The role an invitation carries (member if it cannot be read).
+fn invited_role(row: &one_time_tokens::OneTimeTokenRow) -> Role {
+    row.role
+        .as_deref()
+        .and_then(|r| Role::parse(r).ok())
+        .unwrap_or(Role::Member)
+}
+
+/// Grants `user_id` the role an invitation carries, where it applies.
+async fn grant_invited_role(ex: Ex<'_>, user_id: Uuid, row: &one_time_tokens::OneTimeTokenRow) -> CoreResult<Role> {
+    let role = invited_role(row);
+    let scope = row.organisation_id.and_then(|o| role.scoped(o));
+    roles::grant(ex, user_id, scope, role.as_str(), row.created_by).await?;
+    Ok(role)
+}
+
 pub const EXPIRED_LINK: &str = "Ce lien n'est plus valable : il a déjà servi ou a expiré. Demandez-en un nouveau.";
 
 /// Sets a new password from a reset link and ends every session of the account.
@@ -249,9 +274,7 @@ pub async fn reset_password(ctx: &Ctx, token: &str, new_password: &str, confirma
         .await
         .map_err(crate::error::busy_or_internal)?;
     let mut tx = ctx.db.begin().await?;
-    if one_time_tokens::consume(tx.ex(), &hash, now).await? == 0 {
-        return Err(CoreError::Conflict(EXPIRED_LINK.into()));
-    }
+    consume_link(tx.ex(), &hash, now).await?;
     users::set_password(tx.ex(), user_id, &password_hash).await?;
     // A reset ends everything opened with the old password: sessions and
     // API tokens (someone who had the password may have created one).
@@ -418,14 +441,10 @@ pub async fn invitation(ctx: &Ctx, token: &str) -> CoreResult<InvitationView> {
         None => None,
     };
     Ok(InvitationView {
+        role: invited_role(&row),
         for_account: row.user_id,
         email: row.email,
         organisation_name: org.map(|o| o.name).unwrap_or_default(),
-        role: row
-            .role
-            .as_deref()
-            .and_then(|r| Role::parse(r).ok())
-            .unwrap_or(Role::Member),
     })
 }
 
@@ -448,16 +467,8 @@ pub async fn accept_invitation_as(ctx: &Ctx, actor: &Actor, token: &str) -> Core
             row.email
         )));
     }
-    if one_time_tokens::consume(tx.ex(), &hash, now).await? == 0 {
-        return Err(CoreError::Conflict(EXPIRED_LINK.into()));
-    }
-    let role = row
-        .role
-        .as_deref()
-        .and_then(|r| Role::parse(r).ok())
-        .unwrap_or(Role::Member);
-    let scope = row.organisation_id.and_then(|o| role.scoped(o));
-    roles::grant(tx.ex(), me.id, scope, role.as_str(), row.created_by).await?;
+    consume_link(tx.ex(), &hash, now).await?;
+    let role = grant_invited_role(tx.ex(), me.id, &row).await?;
     maillage_db::audit::record(tx.ex(), Some(me.id), "role.accept", &me.email, role.as_str()).await?;
     tx.commit().await?;
     Ok(())
@@ -495,9 +506,7 @@ pub async fn accept_invitation(
     let row = one_time_tokens::usable(tx.ex(), &hash, "invitation", now)
         .await?
         .ok_or_else(|| CoreError::Conflict(EXPIRED_LINK.into()))?;
-    if one_time_tokens::consume(tx.ex(), &hash, now).await? == 0 {
-        return Err(CoreError::Conflict(EXPIRED_LINK.into()));
-    }
+    consume_link(tx.ex(), &hash, now).await?;
     let user_id = match users::insert(tx.ex(), &row.email, name, Some(&password_hash)).await {
         Ok(id) => id,
         Err(e) if e.is_unique_on("email") => {
@@ -507,13 +516,7 @@ pub async fn accept_invitation(
         }
         Err(e) => return Err(e.into()),
     };
-    let role = row
-        .role
-        .as_deref()
-        .and_then(|r| Role::parse(r).ok())
-        .unwrap_or(Role::Member);
-    let scope = row.organisation_id.and_then(|o| role.scoped(o));
-    roles::grant(tx.ex(), user_id, scope, role.as_str(), row.created_by).await?;
+    grant_invited_role(tx.ex(), user_id, &row).await?;
     let session_token = open_session(tx.ex(), user_id, now).await?;
     tx.commit().await?;
     Ok(LoginOk {
