@@ -1,7 +1,7 @@
 //! Command line and configuration: `maillage.toml` (or `--config FILE`), then
 //! `MAILLAGE_*` environment variables (and `DATABASE_URL`), then flags.
 
-use std::{io::Read, net::SocketAddr, path::PathBuf};
+use std::{io::Read, net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -55,6 +55,55 @@ enum Command {
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Synthetic data for benchmarks (not for a real installation).
+    #[command(hide = true)]
+    BenchData {
+        #[command(subcommand)]
+        command: BenchDataCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import an organisation's agents file (CSV from its HR software) into
+    /// the directory: all lines or none. A re-import updates the people
+    /// found by email.
+    Agents {
+        /// The CSV file (UTF-8, Windows-1252, ISO-8859-15 or UTF-16; `;`, `,` or tab).
+        file: PathBuf,
+        /// SIREN of the organisation the agents belong to.
+        #[arg(long)]
+        organisation: String,
+        /// Email each person created an invitation to claim their profile.
+        #[arg(long)]
+        invite: bool,
+        /// Show what the import would do, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchDataCommand {
+    /// Load synthetic directory profiles, their organisations and themes,
+    /// and accounts to search as (password: MAILLAGE_PASSWORD or generated).
+    Annuaire {
+        /// Number of profiles to add.
+        #[arg(long, default_value_t = 250_000)]
+        profiles: usize,
+        /// Same seed, same people.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        storage: StorageArgs,
     },
 }
 
@@ -172,12 +221,13 @@ pub async fn open_db(s: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { addr, demo, storage } => {
             let s = settings(cli.config.as_ref(), &storage, addr)?;
             init_logs(&s.log_format);
-            crate::serve::serve(s, demo).await
+            crate::serve::serve(s, demo).await?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { storage } => {
             let s = settings(cli.config.as_ref(), &storage, None)?;
@@ -185,7 +235,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open_db(&s).await?;
             db.close().await;
             println!("Base de données à jour.");
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::Admin {
             command:
@@ -209,7 +259,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             match outcome {
                 Ok(_) => {
                     println!("Compte créé : {email} ({role}). Connectez-vous sur /connexion.");
-                    Ok(())
+                    Ok(ExitCode::SUCCESS)
                 }
                 Err(CoreError::Invalid(f)) => {
                     let lines: Vec<String> = f.0.iter().map(|(_, m)| format!("- {m}")).collect();
@@ -218,7 +268,185 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Err(e) => Err(anyhow::anyhow!("le compte n'a pas été créé : {e}")),
             }
         }
+        Command::Import {
+            command:
+                ImportCommand::Agents {
+                    file,
+                    organisation,
+                    invite,
+                    dry_run,
+                    storage,
+                },
+        } => {
+            let s = settings(cli.config.as_ref(), &storage, None)?;
+            init_logs(&s.log_format);
+            import_agents(s, &file, &organisation, invite, dry_run).await
+        }
+        Command::BenchData {
+            command:
+                BenchDataCommand::Annuaire {
+                    profiles,
+                    seed,
+                    storage,
+                },
+        } => {
+            let s = settings(cli.config.as_ref(), &storage, None)?;
+            init_logs(&s.log_format);
+            bench_data(s, profiles, seed).await?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// `maillage import agents`: prints the detected encoding, every line's
+/// problem (standard error), then what was (or would be) done. Exit status 1
+/// when nothing could be imported.
+async fn import_agents(
+    s: Settings,
+    file: &std::path::Path,
+    siren: &str,
+    invite: bool,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => anyhow::anyhow!("fichier introuvable : {}", file.display()),
+        std::io::ErrorKind::PermissionDenied => {
+            anyhow::anyhow!("lecture du fichier {} refusée (droits insuffisants)", file.display())
+        }
+        _ => anyhow::anyhow!("lecture du fichier {} impossible : {e}", file.display()),
+    })?;
+    let addr = s.addr;
+    let db = open_db(&s).await?;
+    let ctx = Ctx::new(db.clone(), s).await?;
+    let outcome = maillage_core::directory::import::from_cli(&ctx, siren, &bytes, invite, dry_run).await;
+    db.close().await;
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(CoreError::Invalid(f)) => {
+            for (_, m) in &f.0 {
+                eprintln!("{m}");
+            }
+            eprintln!("Rien n'a été importé.");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(anyhow::anyhow!("l'import a échoué : {e}")),
+    };
+    println!("Encodage détecté : {}", outcome.encoding);
+    for p in &outcome.problems {
+        eprintln!("{p}");
+    }
+    if !outcome.problems.is_empty() {
+        let n = outcome.problems.len();
+        let verb = if dry_run {
+            "ne serait importé"
+        } else {
+            "n'a été importé"
+        };
+        eprintln!("Rien {verb} : {n} problème{}.", plural(n));
+        return Ok(ExitCode::FAILURE);
+    }
+    let c = &outcome.counts;
+    if c.created + c.updated + c.unchanged == 0 {
+        eprintln!("Le fichier ne contient aucune ligne à importer.");
+        return Ok(ExitCode::FAILURE);
+    }
+    let (created, updated, unchanged) = (
+        format!("{} fiche{} créée{}", c.created, plural(c.created), plural(c.created)),
+        format!("{} mise{} à jour", c.updated, plural(c.updated)),
+        format!("{} inchangée{}", c.unchanged, plural(c.unchanged)),
+    );
+    if !outcome.written {
+        println!("Simulation (--dry-run) : rien n'a été écrit.");
+        let mut line = format!("Résultat attendu : {created}, {updated}, {unchanged}");
+        if invite {
+            let n = c.created;
+            line.push_str(&format!(", {n} invitation{} à envoyer", plural(n)));
+        }
+        println!("{line}.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut line = format!("{created}, {updated}, {unchanged}");
+    let listening = invite && c.invited > 0 && server_listening(addr);
+    if invite {
+        let n = c.invited;
+        if listening || n == 0 {
+            line.push_str(&format!(", {n} invitation{} envoyée{}", plural(n), plural(n)));
+        } else {
+            line.push_str(&format!(", {n} invitation{} en attente d'envoi", plural(n)));
+        }
+    }
+    println!("{line}.");
+    if invite && c.invited > 0 && !listening {
+        println!(
+            "Le serveur ne semble pas démarré (rien n'écoute sur {addr}) : les invitations partiront au \
+             prochain démarrage du serveur."
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n > 1 { "s" } else { "" }
+}
+
+/// Whether something answers on the server's address: `maillage serve`
+/// sends queued mail within seconds; otherwise it waits for the next start.
+fn server_listening(addr: SocketAddr) -> bool {
+    let mut target = addr;
+    if target.ip().is_unspecified() {
+        target.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    std::net::TcpStream::connect_timeout(&target, std::time::Duration::from_millis(300)).is_ok()
+}
+
+/// `maillage bench-data annuaire` (hidden): synthetic profiles for the
+/// directory benchmark, and accounts to search as.
+async fn bench_data(s: Settings, profiles: usize, seed: u64) -> anyhow::Result<()> {
+    let given = std::env::var("MAILLAGE_PASSWORD").ok();
+    let password = given.clone().unwrap_or_else(maillage_core::security::random_token);
+    let db = open_db(&s).await?;
+    let ctx = Ctx::new(db.clone(), s).await?;
+    let outcome = async {
+        let report = maillage_core::directory::generate::profiles(&ctx, profiles, seed).await?;
+        let accounts = maillage_core::directory::generate::accounts(&ctx, &report.home_siren, &password).await?;
+        Ok::<_, CoreError>((report, accounts))
+    }
+    .await;
+    db.close().await;
+    let (report, accounts) = match outcome {
+        Ok(r) => r,
+        Err(CoreError::Invalid(f)) => {
+            let lines: Vec<String> = f.0.iter().map(|(_, m)| format!("- {m}")).collect();
+            anyhow::bail!("génération interrompue :\n{}", lines.join("\n"))
+        }
+        Err(e) => anyhow::bail!("génération interrompue : {e}"),
+    };
+    let secs = report.elapsed.as_secs_f64();
+    println!(
+        "{} fiches générées en {secs:.1} s ({:.0} fiches/s), réparties sur {} organisations ({} ajoutées), \
+         {} thématiques ajoutées.",
+        report.profiles,
+        report.profiles as f64 / secs.max(0.001),
+        report.organisations,
+        report.organisations_created,
+        report.themes_created
+    );
+    println!("Comptes pour chercher (organisation {}) :", report.home_siren);
+    for a in &accounts {
+        let note = if a.created {
+            ""
+        } else {
+            " (existait déjà, mot de passe inchangé)"
+        };
+        println!("  {} {}{note}", a.kind, a.email);
+    }
+    if given.is_none() && accounts.iter().any(|a| a.created) {
+        println!("Mot de passe : {password}");
+    }
+    Ok(())
 }
 
 /// The password from MAILLAGE_PASSWORD, or the first line of standard input.

@@ -247,12 +247,78 @@ fn invited_role(row: &one_time_tokens::OneTimeTokenRow) -> Role {
         .unwrap_or(Role::Member)
 }
 
-/// Grants `user_id` the role an invitation carries, where it applies.
-async fn grant_invited_role(ex: Ex<'_>, user_id: Uuid, row: &one_time_tokens::OneTimeTokenRow) -> CoreResult<Role> {
+/// Grants `user_id` the role an invitation carries, where it applies, and
+/// gives the account its directory profile in that organisation (claiming
+/// the one imported with its address, if any).
+async fn grant_invited_role(
+    mut ex: Ex<'_>,
+    user: (Uuid, &str, &str),
+    row: &one_time_tokens::OneTimeTokenRow,
+) -> CoreResult<Role> {
+    let (user_id, email, display_name) = user;
     let role = invited_role(row);
     let scope = row.organisation_id.and_then(|o| role.scoped(o));
-    roles::grant(ex, user_id, scope, role.as_str(), row.created_by).await?;
+    roles::grant(ex.reborrow(), user_id, scope, role.as_str(), row.created_by).await?;
+    if let Some(org) = row.organisation_id {
+        crate::directory::edit::attach_account(ex, user_id, email, display_name, org).await?;
+    }
     Ok(role)
+}
+
+/// Invites the person of a profile created by an import to claim it: a
+/// member invitation (an existing account accepts it logged in), whose mail
+/// tells what the directory shows and how to choose. Sent at most once a
+/// day per address.
+pub async fn enqueue_claim(
+    mut ex: Ex<'_>,
+    ctx: &Ctx,
+    org: &organisations::OrganisationRow,
+    email: &str,
+    by: Option<(Uuid, &str)>,
+) -> CoreResult<()> {
+    let existing = users::by_email(ex.reborrow(), email).await?;
+    let token = security::random_token();
+    one_time_tokens::insert(
+        ex.reborrow(),
+        &one_time_tokens::NewToken {
+            token_hash: &security::token_hash(&token),
+            purpose: "invitation",
+            user_id: existing.as_ref().map(|u| u.id),
+            email,
+            organisation_id: Some(org.id),
+            role: Some(Role::Member.as_str()),
+            created_by: by.map(|b| b.0),
+            expires_at: maillage_db::now() + INVITATION_TTL,
+        },
+    )
+    .await?;
+    let site = ctx.settings.public_url();
+    let body = format!(
+        "Bonjour,\n\n{org} vous a inscrit·e dans l'annuaire de son réseau d'écoles de management sur Maillage, \
+         pour que ses membres sachent qui solliciter dans les autres collectivités.\n\n\
+         Votre fiche indique votre nom, votre organisation et, selon vos choix, votre fonction, votre service, \
+         vos thématiques et vos coordonnées professionnelles. Vous choisissez pour chaque information qui peut \
+         la voir (tout le réseau, votre organisation, ou seulement vous et les administrateurs) et vous pouvez \
+         sortir de l'annuaire à tout moment.\n\n\
+         Pour revendiquer votre fiche et faire vos choix, ouvrez ce lien (valable 14 jours) :\n\n\
+         {site}/invitation?jeton={token}\n\n{by}",
+        org = org.name,
+        by = by
+            .map(|(_, name)| format!("Import réalisé par {name}.\n"))
+            .unwrap_or_default()
+    );
+    crate::mail::enqueue(
+        ex,
+        &crate::mail::Mail {
+            to: email.to_owned(),
+            subject: format!("Votre fiche dans l'annuaire du réseau ({})", org.name),
+            body,
+        },
+        Some(&format!("claim:{email}:{}", maillage_db::now().date())),
+    )
+    .await
+    .map_err(CoreError::Internal)?;
+    Ok(())
 }
 
 pub const EXPIRED_LINK: &str = "Ce lien n'est plus valable : il a déjà servi ou a expiré. Demandez-en un nouveau.";
@@ -468,7 +534,7 @@ pub async fn accept_invitation_as(ctx: &Ctx, actor: &Actor, token: &str) -> Core
         )));
     }
     consume_link(tx.ex(), &hash, now).await?;
-    let role = grant_invited_role(tx.ex(), me.id, &row).await?;
+    let role = grant_invited_role(tx.ex(), (me.id, &me.email, &me.display_name), &row).await?;
     maillage_db::audit::record(tx.ex(), Some(me.id), "role.accept", &me.email, role.as_str()).await?;
     tx.commit().await?;
     Ok(())
@@ -516,7 +582,7 @@ pub async fn accept_invitation(
         }
         Err(e) => return Err(e.into()),
     };
-    grant_invited_role(tx.ex(), user_id, &row).await?;
+    grant_invited_role(tx.ex(), (user_id, &row.email, name), &row).await?;
     let session_token = open_session(tx.ex(), user_id, now).await?;
     tx.commit().await?;
     Ok(LoginOk {
@@ -585,6 +651,9 @@ pub async fn create_user(
         && let Some(org) = org_id
     {
         roles::grant(tx.ex(), user_id, Some(org), Role::Member.as_str(), None).await?;
+    }
+    if let Some(org) = org_id {
+        crate::directory::edit::attach_account(tx.ex(), user_id, email.as_str(), display_name.trim(), org).await?;
     }
     maillage_db::audit::record(tx.ex(), None, "user.create-cli", email.as_str(), role.as_str()).await?;
     tx.commit().await?;

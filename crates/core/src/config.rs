@@ -29,6 +29,8 @@ pub struct Settings {
     pub behind_proxy: bool,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Bodies of file uploads (agents lists, photos).
+    pub max_upload_bytes: usize,
     /// Seconds before a request is abandoned with a 503 page.
     pub request_timeout_secs: u64,
 }
@@ -45,6 +47,7 @@ impl Default for Settings {
             log_format: "text".into(),
             behind_proxy: false,
             max_body_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 20 * 1024 * 1024,
             request_timeout_secs: 30,
         }
     }

@@ -3,20 +3,37 @@
 //! member (some mutualised), a few hundred fictional people and one account
 //! per role. Only into an empty database.
 //!
+//! Every person has a directory profile (post, contact, themes, varied
+//! visibility choices), made up deterministically from `data/demo_posts.csv`
+//! and `data/demo_bios.txt`; the network has the starter list of themes.
+//!
 //! The demo accounts' passwords are random, generated at seeding (there is no
 //! default password anywhere); they are printed and kept in
 //! `DATA_DIR/demo-accounts.txt` so a later `serve --demo` can print them again.
 
 use std::collections::HashMap;
 
-use maillage_db::{activity, network, organisations as orgs, roles, schools, users};
+use maillage_db::{activity, network, organisations as orgs, profiles, roles, schools, users};
 use maillage_domain::{reference, role::Role, siren::Siren};
 use time::{Date, Duration};
 use uuid::Uuid;
 
-use crate::{CoreResult, Ctx, organisations::Membership, security};
+use crate::{
+    CoreResult, Ctx,
+    directory::{
+        edit::{defaults, split_name},
+        index::reindex,
+        themes::STARTER,
+    },
+    organisations::Membership,
+    security,
+};
 
 const MEMBERS: &str = include_str!("../data/demo_members.csv");
+/// `usage;masculin;feminin;direction;service;categorie;cadre;expertises`.
+const POSTS: &str = include_str!("../data/demo_posts.csv");
+/// One sentence a line.
+const BIOS: &str = include_str!("../data/demo_bios.txt");
 
 pub struct DemoAccount {
     pub role: Role,
@@ -88,6 +105,40 @@ const LAST: &[&str] = &[
     "Desmarest",
     "Fauconnet",
     "Gallardon",
+];
+
+/// First names that are not epicene and take the feminine form of a title.
+const FEMININE: &[&str] = &[
+    "Morgane",
+    "Inès",
+    "Chloé",
+    "Nadia",
+    "Sophie",
+    "Amandine",
+    "Hélène",
+    "Léa",
+    "Élodie",
+    "Aurélie",
+    "Noémie",
+    "Laëtitia",
+    "Maëlle",
+];
+const MASCULINE: &[&str] = &[
+    "Yanis",
+    "Lucas",
+    "Karim",
+    "Julien",
+    "Thibault",
+    "Mathieu",
+    "Bastien",
+    "Rémi",
+    "Fabien",
+    "Cédric",
+    "Grégoire",
+    "Hugo",
+];
+const LANGUAGES: &[&str] = &[
+    "anglais", "espagnol", "occitan", "LSF", "allemand", "italien", "breton", "arabe",
 ];
 
 /// A tiny deterministic generator: the demo is the same on every machine.
@@ -188,13 +239,25 @@ pub async fn seed(ctx: &Ctx) -> CoreResult<Option<Vec<DemoAccount>>> {
             }
         };
         schools::attach(tx.ex(), school_id, id).await?;
-        members.push((id, r.name.clone(), siren));
+        members.push(Member {
+            id,
+            name: r.name.clone(),
+            region: r.region.clone(),
+            departement: r.departement.clone(),
+        });
     }
+
+    let mut theme_ids = HashMap::new();
+    for name in STARTER {
+        theme_ids.insert(*name, profiles::insert_theme(tx.ex(), name).await?);
+    }
+    let mut people = People::new(theme_ids);
 
     // Fictional people, without passwords (they exist in the network; they
     // would receive an invitation to activate their account).
     let mut rng = Lcg(2020);
-    for (i, (org_id, _, _)) in members.iter().enumerate() {
+    for (i, member) in members.iter().enumerate() {
+        let org_id = &member.id;
         let n = if i % 5 == 0 { 12 } else { 6 };
         for k in 0..n {
             let first = FIRST[rng.next(FIRST.len())];
@@ -215,60 +278,355 @@ pub async fn seed(ctx: &Ctx) -> CoreResult<Option<Vec<DemoAccount>>> {
             if role != Role::Member {
                 roles::grant(tx.ex(), uid, Some(*org_id), Role::Member.as_str(), None).await?;
             }
+            let usage = match (role, i, k) {
+                (Role::OrgAdmin, ..) => Usage::School,
+                (Role::Hr, ..) => Usage::Hr,
+                (Role::Trainer, ..) => Usage::Training,
+                // Examples the directory's search is shown with.
+                (_, 0 | 7, 3) => Usage::Elected,
+                (_, 4, 3) => Usage::SaintEtienne,
+                _ => Usage::Any,
+            };
+            let profile = people.make(first, last, &email, member, usage);
+            people.insert(tx.ex(), *org_id, Some(uid), profile).await?;
         }
     }
 
     // One account per role, in Alès Agglomération (seed 003) and the
     // coordinator in Région Grand Est (seed 000: Manag'Est started Remix).
-    let find = |needle: &str| {
-        members
-            .iter()
-            .find(|(_, name, _)| name.contains(needle))
-            .map(|(id, name, _)| (*id, name.clone()))
-    };
-    let ales = find("Alès Agglo")
-        .or_else(|| members.first().map(|(id, n, _)| (*id, n.clone())))
-        .expect("demo members");
-    let grand_est = find("Grand Est").unwrap_or_else(|| ales.clone());
+    let find = |needle: &str| members.iter().find(|m| m.name.contains(needle));
+    let ales = find("Alès Agglo").or_else(|| members.first()).expect("demo members");
+    let grand_est = find("Grand Est").unwrap_or(ales);
+    // Their profiles are filled in but not yet acknowledged (as after an
+    // invitation): « Mon profil » shows them the directory's information.
     let specs = [
         (
             Role::Coordinator,
             "animation@demo.example",
             "Dominique Animatrice",
-            grand_est.clone(),
+            grand_est,
+            Post::role_account(
+                "Coordinatrice du réseau Remix",
+                "Manag'Est",
+                &["Management", "Conduite du changement"],
+            ),
         ),
         (
             Role::OrgAdmin,
             "ecole@demo.example",
             "Claude Responsable-École",
-            ales.clone(),
+            ales,
+            Post::role_account(
+                "Responsable de l'école de management interne",
+                "École de management",
+                &["Management", "Ressources humaines"],
+            ),
         ),
-        (Role::Hr, "rh@demo.example", "Sacha Chargé-RH", ales.clone()),
+        (
+            Role::Hr,
+            "rh@demo.example",
+            "Sacha Chargé-RH",
+            ales,
+            Post::role_account(
+                "Chargé de mission ressources humaines",
+                "Service Carrières et paie",
+                &["Ressources humaines"],
+            ),
+        ),
         (
             Role::Trainer,
             "intervenant@demo.example",
             "Alix Intervenante",
-            ales.clone(),
+            ales,
+            Post::role_account(
+                "Formatrice interne en management",
+                "Service Formation et compétences",
+                &["Management", "Design de service"],
+            ),
         ),
-        (Role::Member, "agent@demo.example", "Camille Encadrante", ales.clone()),
+        (
+            Role::Member,
+            "agent@demo.example",
+            "Camille Encadrante",
+            ales,
+            Post {
+                direction: "Direction de l'aménagement".into(),
+                cadre: "Ingénieurs territoriaux".into(),
+                ..Post::role_account(
+                    "Cheffe du service Mobilités",
+                    "Service Mobilités",
+                    &["Transition écologique"],
+                )
+            },
+        ),
     ];
     let mut accounts = Vec::new();
-    for (role, email, name, (org_id, org_name)) in specs {
+    for (role, email, name, member, post) in specs {
         let password = demo_password();
         let hash = security::hash_password(password.clone()).await?;
         let uid = users::insert(tx.ex(), email, name, Some(&hash)).await?;
-        let scope = role.scoped(org_id);
+        let scope = role.scoped(member.id);
         roles::grant(tx.ex(), uid, scope, role.as_str(), None).await?;
-        roles::grant(tx.ex(), uid, Some(org_id), Role::Member.as_str(), None).await?;
+        roles::grant(tx.ex(), uid, Some(member.id), Role::Member.as_str(), None).await?;
+        let (first, last) = split_name(name);
+        let mut profile = people.make(&first, &last, email, member, Usage::Fixed(post));
+        profile.consented = false;
+        people.insert(tx.ex(), member.id, Some(uid), profile).await?;
         accounts.push(DemoAccount {
             role,
             email: email.into(),
             password,
-            organisation: org_name,
+            organisation: member.name.clone(),
         });
     }
     tx.commit().await?;
     Ok(Some(accounts))
+}
+
+struct Member {
+    id: Uuid,
+    name: String,
+    region: Option<String>,
+    departement: Option<String>,
+}
+
+/// A post, from `data/demo_posts.csv`.
+#[derive(Clone)]
+struct Post {
+    usage: String,
+    masculine: String,
+    feminine: String,
+    direction: String,
+    service: String,
+    category: String,
+    cadre: String,
+    expertise: Vec<String>,
+}
+
+impl Post {
+    fn parse_all() -> Vec<Post> {
+        POSTS
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let c: Vec<&str> = l.split(';').collect();
+                let col = |i: usize| c.get(i).copied().unwrap_or("").trim().to_owned();
+                Post {
+                    usage: col(0),
+                    masculine: col(1),
+                    feminine: col(2),
+                    direction: col(3),
+                    service: col(4),
+                    category: col(5),
+                    cadre: col(6),
+                    expertise: col(7).split('|').filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// A role account's post, in the human resources direction.
+    fn role_account(title: &str, service: &str, expertise: &[&str]) -> Post {
+        Post {
+            usage: String::new(),
+            masculine: title.to_owned(),
+            feminine: title.to_owned(),
+            direction: "Direction des ressources humaines".into(),
+            service: service.to_owned(),
+            category: "A".into(),
+            cadre: "Attachés territoriaux".into(),
+            expertise: expertise.iter().map(|t| (*t).to_owned()).collect(),
+        }
+    }
+}
+
+/// Which post a demo person gets.
+enum Usage {
+    /// Runs the organisation's school (its administrator).
+    School,
+    Hr,
+    Training,
+    /// Works with the elected members (a search example: « élus »).
+    Elected,
+    /// Works at an antenna in Saint-Étienne (a search example; no demo
+    /// member is named after the city).
+    SaintEtienne,
+    Any,
+    Fixed(Post),
+}
+
+struct NewProfile {
+    fields: profiles::Fields,
+    expertise: Vec<Uuid>,
+    interests: Vec<Uuid>,
+    consented: bool,
+}
+
+/// Makes up the demo's profiles, deterministically (its own generator, so
+/// the accounts' names stay what they were before profiles existed).
+struct People {
+    rng: Lcg,
+    posts: Vec<Post>,
+    bios: Vec<&'static str>,
+    themes: HashMap<&'static str, Uuid>,
+    theme_list: Vec<Uuid>,
+}
+
+impl People {
+    fn new(themes: HashMap<&'static str, Uuid>) -> People {
+        let theme_list = STARTER.iter().filter_map(|t| themes.get(t).copied()).collect();
+        People {
+            rng: Lcg(1871),
+            posts: Post::parse_all(),
+            bios: BIOS.lines().map(str::trim).filter(|l| !l.is_empty()).collect(),
+            themes,
+            theme_list,
+        }
+    }
+
+    fn pick_post(&mut self, usage: &str) -> Post {
+        let matching: Vec<&Post> = self.posts.iter().filter(|p| p.usage == usage).collect();
+        let any: Vec<&Post> = self.posts.iter().filter(|p| p.usage == "*").collect();
+        let from = if matching.is_empty() { any } else { matching };
+        from[self.rng.next(from.len())].clone()
+    }
+
+    fn phone(&mut self, member: &Member) -> String {
+        // The ranges ARCEP reserves for fiction: no real line rings.
+        let zone = match (member.region.as_deref(), member.departement.as_deref()) {
+            (Some("11"), _) => "01 99 00",
+            (Some("24" | "28" | "52" | "53"), _) => "02 61 91",
+            (Some("27" | "32" | "44"), _) => "03 53 01",
+            (Some("76"), Some("11" | "30" | "34" | "48" | "66")) => "04 65 71",
+            (Some("84" | "93" | "94"), _) => "04 65 71",
+            (Some("75" | "76"), _) => "05 35 55",
+            _ => "01 99 00",
+        };
+        format!("{zone} {:02} {:02}", self.rng.next(100), self.rng.next(100))
+    }
+
+    fn make(&mut self, first: &str, last: &str, email: &str, member: &Member, usage: Usage) -> NewProfile {
+        let example = matches!(usage, Usage::Elected | Usage::SaintEtienne | Usage::Fixed(_));
+        let mut post = match usage {
+            Usage::School => self.pick_post("ecole"),
+            Usage::Hr => self.pick_post("rh"),
+            Usage::Training => self.pick_post("formation"),
+            Usage::Elected => self.pick_post("elus"),
+            Usage::SaintEtienne => self.pick_post("saint-etienne"),
+            Usage::Any => self.pick_post("*"),
+            Usage::Fixed(post) => post,
+        };
+        let feminine = if FEMININE.contains(&first) {
+            true
+        } else if MASCULINE.contains(&first) {
+            false
+        } else {
+            self.rng.next(2) == 0
+        };
+        // Now and then, the same post one grade lower or higher.
+        if post.category == "A" && self.rng.next(8) == 0 {
+            post.category = "B".into();
+            post.cadre = "Rédacteurs territoriaux".into();
+        }
+        let mut f = profiles::Fields {
+            first_name: first.to_owned(),
+            last_name: last.to_owned(),
+            function_title: if feminine { post.feminine } else { post.masculine },
+            direction: post.direction,
+            service: post.service,
+            category: Some(post.category).filter(|c| !c.is_empty()),
+            cadre: post.cadre,
+            email: Some(email.to_owned()),
+            ..defaults()
+        };
+        if self.rng.next(100) < 85 {
+            f.phone = Some(self.phone(member));
+        }
+        if self.rng.next(2) == 0 {
+            let a = self.rng.next(self.bios.len());
+            let b = self.rng.next(self.bios.len());
+            f.bio = if a == b || self.rng.next(2) == 0 {
+                self.bios[a].to_owned()
+            } else {
+                format!("{} {}", self.bios[a], self.bios[b])
+            };
+        }
+        if self.rng.next(100) < 30 {
+            let a = LANGUAGES[self.rng.next(LANGUAGES.len())];
+            let b = LANGUAGES[self.rng.next(LANGUAGES.len())];
+            f.languages = if a == b || self.rng.next(2) == 0 {
+                a.to_owned()
+            } else {
+                format!("{a}, {b}")
+            };
+        }
+
+        // Visibility: most keep what a new profile starts with.
+        if !example {
+            match self.rng.next(100) {
+                0..5 => f.listed = 2,
+                5..15 => f.listed = 1,
+                _ => {}
+            }
+            if self.rng.next(100) < 20 {
+                f.email_vis = 0;
+            }
+            if self.rng.next(100) < 10 {
+                f.phone_vis = 0;
+            }
+            if !f.bio.is_empty() && self.rng.next(100) < 25 {
+                f.bio_vis = 1;
+            }
+        }
+        let d = defaults();
+        let chose = (f.listed, f.email_vis, f.phone_vis, f.bio_vis) != (d.listed, d.email_vis, d.phone_vis, d.bio_vis);
+
+        // 1 to 3 themes of expertise, those of the post first; 0 to 2 interests.
+        let wanted = 1 + self.rng.next(3);
+        let mut expertise: Vec<Uuid> = post
+            .expertise
+            .iter()
+            .filter_map(|t| self.themes.get(t.as_str()).copied())
+            .take(wanted)
+            .collect();
+        if expertise.is_empty() && !self.theme_list.is_empty() {
+            expertise.push(self.theme_list[self.rng.next(self.theme_list.len())]);
+        }
+        let mut interests = Vec::new();
+        for _ in 0..self.rng.next(3) {
+            let t = self.theme_list[self.rng.next(self.theme_list.len())];
+            if !expertise.contains(&t) && !interests.contains(&t) {
+                interests.push(t);
+            }
+        }
+        NewProfile {
+            fields: f,
+            expertise,
+            interests,
+            consented: chose || self.rng.next(10) != 0,
+        }
+    }
+
+    async fn insert(
+        &self,
+        mut ex: maillage_db::Ex<'_>,
+        org: Uuid,
+        user: Option<Uuid>,
+        p: NewProfile,
+    ) -> CoreResult<Uuid> {
+        let (id, _) = profiles::insert(ex.reborrow(), org, user, &p.fields, p.consented).await?;
+        let themes: Vec<(Uuid, &str)> = p
+            .expertise
+            .iter()
+            .map(|t| (*t, "expertise"))
+            .chain(p.interests.iter().map(|t| (*t, "interest")))
+            .collect();
+        profiles::set_themes(ex.reborrow(), id, &themes).await?;
+        profiles::record_change(ex.reborrow(), id, None, "import", &["creation"]).await?;
+        reindex(ex, id).await?;
+        Ok(id)
+    }
 }
 
 /// Four random words' worth of entropy, readable: `xxxx-xxxx-xxxx-xxxx`.

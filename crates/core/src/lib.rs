@@ -9,6 +9,7 @@ pub mod cache;
 pub mod config;
 pub mod context;
 pub mod demo;
+pub mod directory;
 pub mod error;
 pub mod jobs;
 pub mod mail;

@@ -40,6 +40,18 @@ pub enum Action<'a> {
     ViewAudit,
     /// Use one's own account (/compte, API tokens).
     UseAccount,
+    /// Read the directory (what each profile shows is then decided per field
+    /// by [`directory_scope`]).
+    ViewDirectory,
+    /// Edit the administrative fields of a profile of this organisation
+    /// (names, function, unit, category, cadre, professional contact).
+    EditProfileAdministrative { organisation: Uuid },
+    /// Export directory results (CSV) — only what the exporter may see.
+    ExportDirectory,
+    /// Import an agents file into this organisation's directory.
+    ImportPeople { organisation: Uuid },
+    /// Manage the network's list of themes.
+    ManageThemes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,12 +75,26 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
     }
     let admin_of = |org: Uuid| actor.has_role_in(Role::OrgAdmin, org);
     match action {
-        Action::UseAccount => Allow,
+        Action::UseAccount | Action::ViewDirectory => Allow,
         Action::Administer
         | Action::ManageNetwork
         | Action::CreateOrganisation
         | Action::ManageMembership
-        | Action::ViewAudit => Deny,
+        | Action::ViewAudit
+        | Action::ManageThemes => Deny,
+        Action::EditProfileAdministrative { organisation } | Action::ImportPeople { organisation } => {
+            if admin_of(*organisation) { Allow } else { Hide }
+        }
+        Action::ExportDirectory => {
+            if actor
+                .user()
+                .is_some_and(|u| u.roles.iter().any(|(r, _)| *r == Role::OrgAdmin))
+            {
+                Allow
+            } else {
+                Deny
+            }
+        }
         Action::EditOrganisation { organisation } | Action::CreateSchool { organisation } => {
             if admin_of(*organisation) { Allow } else { Deny }
         }
@@ -96,6 +122,30 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
             }
         }
     }
+}
+
+/// Who the viewer is to each profile of the directory: the coordinator sees
+/// every field the administrators see; an org-admin sees their organisation's
+/// profiles as an administrator; anyone sees their own profile whole and
+/// their organisations' profiles at « organisation » level. `None`: not
+/// logged in, no directory at all.
+pub fn directory_scope(actor: &Actor) -> Option<maillage_db::profiles::Scope> {
+    let user = actor.user()?;
+    let mut scope = maillage_db::profiles::Scope {
+        everything: actor.is_coordinator(),
+        me: Some(user.id),
+        ..Default::default()
+    };
+    for (role, org) in &user.roles {
+        let Some(org) = *org else { continue };
+        if *role == Role::OrgAdmin && !scope.admin_of.contains(&org) {
+            scope.admin_of.push(org);
+        }
+        if !scope.member_of.contains(&org) {
+            scope.member_of.push(org);
+        }
+    }
+    Some(scope)
 }
 
 /// `decide` as a `Result`, for operations: `policy::require(actor, &action)?`.
@@ -152,6 +202,27 @@ mod tests {
         assert_eq!(decide(&admin, &assign(other, Role::Member)), Decision::Hide);
         assert_eq!(decide(&hr, &assign(own, Role::Member)), Decision::Hide);
         assert_eq!(decide(&coordinator, &assign(other, Role::Coordinator)), Decision::Allow);
+        assert_eq!(decide(&Actor::Anonymous, &Action::ViewDirectory), Decision::Login);
+        assert_eq!(decide(&member, &Action::ViewDirectory), Decision::Allow);
+        let edit = |o| Action::EditProfileAdministrative { organisation: o };
+        assert_eq!(decide(&admin, &edit(own)), Decision::Allow);
+        assert_eq!(decide(&admin, &edit(other)), Decision::Hide);
+        assert_eq!(decide(&hr, &edit(own)), Decision::Hide);
+        assert_eq!(decide(&admin, &Action::ExportDirectory), Decision::Allow);
+        assert_eq!(decide(&hr, &Action::ExportDirectory), Decision::Deny);
+        assert_eq!(
+            decide(&admin, &Action::ImportPeople { organisation: other }),
+            Decision::Hide
+        );
+        assert_eq!(decide(&admin, &Action::ManageThemes), Decision::Deny);
+        assert_eq!(decide(&coordinator, &Action::ManageThemes), Decision::Allow);
+        let scope = directory_scope(&admin).expect("scope");
+        assert_eq!(
+            (scope.admin_of, scope.member_of, scope.everything),
+            (vec![own], vec![own], false)
+        );
+        assert!(directory_scope(&Actor::Anonymous).is_none());
+        assert!(directory_scope(&coordinator).expect("scope").everything);
         assert_eq!(
             decide(
                 &admin,

@@ -19,6 +19,7 @@ pub mod login_failures;
 pub mod network;
 pub mod one_time_tokens;
 pub mod organisations;
+pub mod profiles;
 pub mod roles;
 pub mod schools;
 pub mod secrets;

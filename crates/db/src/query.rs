@@ -24,6 +24,7 @@ pub enum Value {
     Uuid(Option<Uuid>),
     Time(Option<OffsetDateTime>),
     Date(Option<Date>),
+    Bytes(Option<Vec<u8>>),
 }
 
 macro_rules! value_from {
@@ -50,6 +51,8 @@ value_from!(Bool, bool, |v| v);
 value_from!(Uuid, Uuid, |v| v);
 value_from!(Time, OffsetDateTime, |v| v);
 value_from!(Date, Date, |v| v);
+value_from!(Bytes, Vec<u8>, |v| v);
+value_from!(Bytes, &[u8], |v: &[u8]| v.to_vec());
 
 #[derive(Debug, Clone)]
 pub struct Query {
@@ -127,6 +130,7 @@ macro_rules! bind_all {
                 Value::Uuid(v) => q.bind(v),
                 Value::Time(v) => q.bind(v.map($time)),
                 Value::Date(v) => q.bind(v),
+                Value::Bytes(v) => q.bind(v),
             };
         }
         q

@@ -54,6 +54,21 @@ const NOTICES: &[(&str, &str)] = &[
         "invitation-acceptee",
         "Invitation acceptée : votre nouveau rôle figure ci-dessous.",
     ),
+    ("fiche-modifiee", "La fiche a été mise à jour."),
+    ("fiche-supprimee", "La fiche a été supprimée de l'annuaire."),
+    (
+        "profil-enregistre",
+        "Votre fiche a été enregistrée : vos choix de visibilité s'appliquent dès maintenant.",
+    ),
+    ("photo-enregistree", "Votre photo a été enregistrée."),
+    ("photo-retiree", "Votre photo a été retirée."),
+    ("thematique-ajoutee", "La thématique a été ajoutée."),
+    ("thematique-renommee", "La thématique a été renommée."),
+    ("thematique-supprimee", "La thématique a été supprimée."),
+    (
+        "import-abandonne",
+        "L'import a été abandonné : rien n'a été enregistré.",
+    ),
     (
         "reseau-modifie",
         "Le nom et la présentation du réseau ont été enregistrés.",

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use axum::{
     Router,
+    extract::DefaultBodyLimit,
     http::StatusCode,
     middleware::from_fn_with_state,
     response::IntoResponse,
@@ -18,7 +19,7 @@ use tower_http::{
 use crate::{
     AppState, api, auth,
     middleware::{error_pages, security_headers},
-    pages::{account, admin, auth as login, home, info, organisations},
+    pages::{account, admin, auth as login, directory, home, import, info, organisations},
 };
 
 /// The GET pages of the site (paths with `{siren}` take a real SIREN in tests).
@@ -38,6 +39,16 @@ pub const PAGES: &[&str] = &[
     "/admin/organisations/{siren}/adhesion",
     "/admin/personnes",
     "/admin/journal",
+    "/admin/thematiques",
+    "/admin/import",
+    "/admin/import/{import}",
+    "/annuaire",
+    "/annuaire/export.csv",
+    "/annuaire/{profile}",
+    "/annuaire/{profile}/modifier",
+    "/annuaire/{profile}/vcard",
+    "/annuaire/{profile}/photo",
+    "/profil",
     "/accessibilite",
     "/donnees-personnelles",
     "/plan-du-site",
@@ -82,6 +93,30 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/personnes", get(admin::people))
         .route("/admin/journal", get(admin::audit))
+        .route("/annuaire", get(directory::search))
+        .route("/annuaire/export.csv", get(directory::export_csv))
+        .route("/annuaire/{id}", get(directory::show))
+        .route("/annuaire/{id}/photo", get(directory::photo))
+        .route("/annuaire/{id}/vcard", get(directory::vcard))
+        .route(
+            "/annuaire/{id}/modifier",
+            get(directory::admin_edit_form).post(directory::admin_edit),
+        )
+        .route("/annuaire/{id}/supprimer", post(directory::remove))
+        .route("/profil", get(directory::own_form).post(directory::own_update))
+        .route("/profil/photo/supprimer", post(directory::own_photo_remove))
+        .route(
+            "/admin/thematiques",
+            get(directory::themes_page).post(directory::theme_add),
+        )
+        .route("/admin/thematiques/suggerees", post(directory::theme_add_starter))
+        .route("/admin/thematiques/{id}", post(directory::theme_rename))
+        .route("/admin/thematiques/{id}/supprimer", post(directory::theme_remove))
+        .route("/admin/import", get(import::upload_form))
+        .route("/admin/import/{id}", get(import::preview))
+        .route("/admin/import/{id}/colonnes", post(import::set_columns))
+        .route("/admin/import/{id}/valider", post(import::commit))
+        .route("/admin/import/{id}/abandonner", post(import::discard))
         .route("/accessibilite", get(info::accessibility))
         .route("/donnees-personnelles", get(info::privacy))
         .route("/plan-du-site", get(info::sitemap))
@@ -96,14 +131,26 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/organisations/{siren}/personnes",
             get(api::organisations::people),
         )
+        .route("/api/v1/annuaire", get(api::directory::search))
+        .route("/api/v1/annuaire/{id}", get(api::directory::show))
         .route("/api/v1/moi", get(api::me::show));
 
-    // Innermost first: resolve the caller, refuse cross-site writes (CSRF),
-    // bound the time and the body, turn panics into a bare 500; then render
+    // File uploads (agents lists, photos) get a larger body limit than the
+    // rest of the site; their handlers then apply each file's own limit.
+    let uploads = Router::new()
+        .route("/admin/import", post(import::upload))
+        .route("/profil/photo", post(directory::own_photo))
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(settings.max_upload_bytes));
+
+    // Innermost first: bound the body, resolve the caller, refuse cross-site
+    // writes (CSRF), bound the time, turn panics into a bare 500; then render
     // every error of those layers and of the handlers (French page or JSON),
     // add the security headers, trace.
     pages
         .merge(api)
+        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+        .merge(uploads)
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(from_fn_with_state(state.clone(), auth::resolve_actor))
         .layer(CsrfLayer::new())
@@ -111,7 +158,6 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(settings.request_timeout_secs),
         ))
-        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("panique pendant le traitement d'une requête");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -4,6 +4,7 @@
 //! JSON by the `error_pages` middleware. Authentication: a personal token
 //! (`Authorization: Bearer mlg_…`) created from /compte, or the session.
 
+pub mod directory;
 pub mod me;
 pub mod organisations;
 
@@ -21,12 +22,24 @@ use utoipa::{
                        Les erreurs ont la forme {\"erreur\": code, \"message\": phrase, \"champs\": [...]}.",
         license(name = "AGPL-3.0-or-later")
     ),
-    paths(organisations::list, organisations::show, organisations::people, me::show),
+    paths(
+        organisations::list,
+        organisations::show,
+        organisations::people,
+        directory::search,
+        directory::show,
+        me::show
+    ),
     components(schemas(
         organisations::ApiOrganisation,
         organisations::ApiOrganisationList,
         organisations::ApiSchool,
         organisations::ApiPerson,
+        directory::ApiDirectoryPage,
+        directory::ApiProfile,
+        directory::ApiProfileOrganisation,
+        directory::ApiTheme,
+        directory::ApiVisibility,
         me::ApiMe,
         me::ApiRole,
         ApiError

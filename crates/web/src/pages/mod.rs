@@ -4,7 +4,9 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod directory;
 pub mod home;
+pub mod import;
 pub mod info;
 pub mod organisations;
 
