@@ -141,8 +141,15 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>) -> SearchSql {
                 q.next_placeholder()
             ));
             q = q.bind(text.fts5());
-            // bm25: lower is better; names weigh ten times the other fields.
-            order = "bm25(profile_fts, 10.0, 1.0), p.name_sort, p.id".to_owned();
+            // Name matches first, then bm25 (lower is better; names weigh ten
+            // times the other fields). bm25 alone is not enough: its IDF is
+            // clamped to zero for a term in half the rows or more, which in a
+            // small directory makes every score equal.
+            // (The names-only query is bound by `search`, after the filters,
+            // so that placeholders stay numbered in order of appearance.)
+            order = "(f.rowid IN (SELECT rowid FROM profile_fts WHERE profile_fts MATCH {names})) DESC, \
+                     bm25(profile_fts, 10.0, 1.0), p.name_sort, p.id"
+                .to_owned();
         }
         (Some(text), Backend::Postgres) => {
             let m = q.next_placeholder();
@@ -199,7 +206,16 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>) -> SearchSql {
 
 /// One page of a search, best matches first (by name when browsing).
 pub async fn search(ex: Ex<'_>, scope: &Scope, s: &Search<'_>) -> DbResult<Vec<ProfileRow>> {
-    let SearchSql { q, from, tier, order } = search_sql(ex.backend(), scope, s);
+    let SearchSql {
+        mut q,
+        from,
+        tier,
+        mut order,
+    } = search_sql(ex.backend(), scope, s);
+    if let Some(text) = s.text.filter(|_| order.contains("{names}")) {
+        order = order.replace("{names}", &q.next_placeholder());
+        q = q.bind(format!("{{names}} : ({})", text.fts5()));
+    }
     let sql = format!(
         "SELECT {COLUMNS}, {tier} AS tier{from} ORDER BY {order} LIMIT {} OFFSET {}",
         s.limit.clamp(1, 10_000),
