@@ -572,6 +572,9 @@ impl People {
             if self.rng.next(100) < 20 {
                 f.email_vis = 0;
             }
+            if self.rng.next(100) < 30 {
+                f.category_vis = 0;
+            }
             if self.rng.next(100) < 10 {
                 f.phone_vis = 0;
             }
@@ -580,7 +583,8 @@ impl People {
             }
         }
         let d = defaults();
-        let chose = (f.listed, f.email_vis, f.phone_vis, f.bio_vis) != (d.listed, d.email_vis, d.phone_vis, d.bio_vis);
+        let chose = (f.listed, f.email_vis, f.phone_vis, f.bio_vis, f.category_vis)
+            != (d.listed, d.email_vis, d.phone_vis, d.bio_vis, d.category_vis);
 
         // 1 to 3 themes of expertise, those of the post first; 0 to 2 interests.
         let wanted = 1 + self.rng.next(3);
@@ -633,4 +637,46 @@ impl People {
 fn demo_password() -> String {
     let t = security::random_token().replace(['-', '_'], "x");
     format!("{}-{}-{}-{}", &t[0..5], &t[5..10], &t[10..15], &t[15..20])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posts_cover_every_usage_and_name_existing_themes() {
+        let posts = Post::parse_all();
+        for usage in ["ecole", "rh", "formation", "elus", "saint-etienne", "*"] {
+            assert!(posts.iter().any(|p| p.usage == usage), "no post for {usage}");
+        }
+        for p in &posts {
+            assert!(!p.masculine.is_empty() && !p.feminine.is_empty(), "{}", p.masculine);
+            assert!(
+                maillage_domain::category::Category::parse(&p.category).is_ok_and(|c| c.is_some()),
+                "{}",
+                p.masculine
+            );
+            for t in &p.expertise {
+                assert!(STARTER.contains(&t.as_str()), "{t} is not a starter theme");
+            }
+        }
+        assert!(posts.iter().any(|p| p.feminine.contains("élue") || p.feminine.contains("élus")));
+        assert!(BIOS.lines().filter(|l| !l.trim().is_empty()).count() >= 10);
+    }
+
+    #[test]
+    fn phone_numbers_are_valid_and_fictional() {
+        let mut people = People::new(HashMap::new());
+        for (region, departement) in [("11", "75"), ("76", "30"), ("76", "31"), ("44", "67"), ("01", "971")] {
+            let member = Member {
+                id: Uuid::nil(),
+                name: String::new(),
+                region: Some(region.into()),
+                departement: Some(departement.into()),
+            };
+            let phone = people.phone(&member);
+            let parsed = maillage_domain::phone::Phone::parse(&phone).unwrap().unwrap();
+            assert_eq!(parsed.as_str(), phone);
+        }
+    }
 }

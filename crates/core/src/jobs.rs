@@ -67,6 +67,8 @@ pub async fn prune(ctx: &Ctx) -> anyhow::Result<u64> {
     n += login_failures::delete_before(tx.ex(), now - crate::throttle::WINDOW).await?;
     n += one_time_tokens::delete_stale(tx.ex(), now - Duration::days(1)).await?;
     n += jobs::delete_done_before(tx.ex(), now - Duration::days(30)).await?;
+    // Uploaded agents files not validated within a day (they hold personal data).
+    n += maillage_db::profiles::prune_imports(tx.ex(), now - Duration::days(1)).await?;
     tx.commit_bookkeeping().await?;
     Ok(n)
 }

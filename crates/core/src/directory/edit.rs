@@ -362,6 +362,23 @@ pub async fn attach_account(
     Ok(id)
 }
 
+/// The person's profile, created on first visit for an account that has a
+/// role in an organisation but no profile yet (accounts from before the
+/// directory existed). `None`: no organisation (e.g. a coordinator only).
+pub async fn ensure_own(ctx: &Ctx, actor: &Actor) -> CoreResult<Option<Uuid>> {
+    let me = actor.user().ok_or(CoreError::Unauthenticated)?;
+    if let Some(id) = super::profile::mine(ctx, actor).await? {
+        return Ok(Some(id));
+    }
+    let Some(org) = me.roles.iter().find_map(|(_, o)| *o) else {
+        return Ok(None);
+    };
+    let mut tx = ctx.db.begin().await?;
+    let id = attach_account(tx.ex(), me.id, &me.email, &me.display_name, org).await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
 /// The visibility a new profile starts with, until the person chooses:
 /// their post and themes to the network, their contact details to their
 /// organisation, their cadre d'emplois to the administrators.

@@ -50,8 +50,8 @@ pub struct ApiProfile {
     pub expertises: Vec<ApiTheme>,
     /// Centres d'intérêt. Vide : non renseignés ou non visibles pour vous.
     pub centres_interet: Vec<ApiTheme>,
-    /// Adresse de la photo (même session ou même jeton). Null : pas de photo,
-    /// ou photo non visible pour vous.
+    /// Adresse de la photo sur le site (page ouverte à une session, pas à un
+    /// jeton d'API). Null : pas de photo, ou photo non visible pour vous.
     pub photo: Option<String>,
     /// Qui voit chaque champ : présent seulement pour la personne elle-même
     /// et pour les administrateurs de la fiche.

@@ -494,7 +494,7 @@ struct OwnPage {
 }
 
 async fn own_profile(state: &AppState, caller: &Actor) -> Result<Option<Profile>, WebError> {
-    Ok(match profile::mine(&state.ctx, caller).await? {
+    Ok(match edit::ensure_own(&state.ctx, caller).await? {
         Some(id) => Some(profile::get(&state.ctx, caller, id).await?),
         None => None,
     })
