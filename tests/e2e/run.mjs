@@ -125,7 +125,10 @@ async function main() {
 
     const files = testFiles(args);
     const flags = args.filter((a) => a.startsWith('-'));
-    const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=180000', ...flags, ...files], {
+    // The timeout also bounds each file as a whole (Node counts a file as a
+    // test): the keyboard walk of every page, role and width takes minutes.
+    // A single step is bounded well below by Playwright's own timeouts.
+    const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=900000', ...flags, ...files], {
       cwd: here,
       stdio: 'inherit',
       env: {

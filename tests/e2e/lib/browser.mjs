@@ -86,6 +86,19 @@ const isRedirect = (s) => s >= 300 && s < 400;
  * document that ends up in the main frame (after any redirect), once loaded.
  */
 export async function navigate(page, action, timeoutMs = 30_000) {
+  // The response comes before the new document is committed: waiting for
+  // the load state right after it could see the old document (already
+  // loaded) — e.g. a form sent with Enter, which returns at once. So also
+  // wait for the main frame to navigate to the response's address.
+  const noHash = (u) => u.split('#')[0];
+  const committed = [];
+  let onCommit = null;
+  const onFrame = (frame) => {
+    if (frame !== page.mainFrame()) return;
+    committed.push(noHash(frame.url()));
+    onCommit?.();
+  };
+  page.on('framenavigated', onFrame);
   let handler;
   const doc = new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -102,10 +115,26 @@ export async function navigate(page, action, timeoutMs = 30_000) {
     };
     page.on('response', handler);
   });
-  await action();
-  const res = await doc;
-  await page.waitForLoadState('load');
-  return res;
+  try {
+    await action();
+    const res = await doc;
+    const target = noHash(res.url());
+    if (!committed.includes(target)) {
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${target} answered but was not shown within ${timeoutMs / 1000}s`)), timeoutMs);
+        onCommit = () => {
+          if (committed.includes(target)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+      });
+    }
+    await page.waitForLoadState('load');
+    return res;
+  } finally {
+    page.off('framenavigated', onFrame);
+  }
 }
 
 export const visit = (page, path) => navigate(page, () => page.goto(url(path)));

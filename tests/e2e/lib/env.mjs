@@ -19,7 +19,7 @@ function required(name) {
 
 export const BASE_URL = required('MAILLAGE_URL').replace(/\/$/, '');
 export const DATA_DIR = required('MAILLAGE_DATA_DIR');
-const STATE_DIR = required('MAILLAGE_E2E_STATE');
+export const STATE_DIR = required('MAILLAGE_E2E_STATE');
 
 export const url = (p) => BASE_URL + p;
 

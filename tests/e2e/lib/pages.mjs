@@ -1,6 +1,8 @@
 // The pages to check come from the router, not from a list kept here:
 // `PAGES` in crates/web/src/router.rs, plus an error page and forms in
-// their error state.
+// their error state. Route parameters are filled with real things of the
+// demo: `{siren}` an organisation, `{profile}` a directory profile,
+// `{import}` a pending import (lib/directory.mjs makes them).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,6 +10,7 @@ import path from 'node:path';
 
 import { REPO_ROOT } from './env.mjs';
 import { navigate, typeInto, visit } from './browser.mjs';
+import { fillParams, fixture, uploadAgents, uploadPhoto } from './directory.mjs';
 
 // MAILLAGE_ROUTER_RS: another copy of the file, to check the checks.
 export const ROUTER_RS = process.env.MAILLAGE_ROUTER_RS || path.join(REPO_ROOT, 'crates/web/src/router.rs');
@@ -48,6 +51,38 @@ export function routerRouteSources() {
 
 export const withSiren = (p) => p.replaceAll('{siren}', SIREN);
 
+/** The route parameters of PAGES the checks know how to fill in. */
+export const PAGE_PARAMS = ['{siren}', '{profile}', '{import}'];
+
+/** A PAGES path with every parameter filled (needs the directory fixtures). */
+export const fill = (p) => fillParams(p, SIREN);
+
+/**
+ * PAGES entries that answer something else than an HTML document (a file
+ * to download, an image). The page checks (axe, keyboard, vnu) leave them
+ * out; 05-html-validity checks instead that each answers, for a role
+ * allowed to get it, the status and type given here, and sends the others
+ * where they belong.
+ */
+export const NON_HTML_PAGES = new Map([
+  [
+    '/annuaire/export.csv',
+    { kind: 'csv', role: 'org-admin', path: () => `/annuaire/export.csv?organisation=${SIREN}`, type: /^text\/csv\b/, attachment: /\.csv"?$/, refused: [['member', 403]] },
+  ],
+  [
+    '/annuaire/{profile}/vcard',
+    { kind: 'vcard', role: 'member', path: () => fill('/annuaire/{profile}/vcard'), type: /^text\/vcard\b/, attachment: /\.vcf"?$/, refused: [] },
+  ],
+  [
+    '/annuaire/{profile}/photo',
+    // The profile given a photo by the fixtures (most have none: 404).
+    { kind: 'jpeg', role: 'org-admin', path: () => `/annuaire/${fixture('photoProfile')}/photo`, type: /^image\/jpeg$/, attachment: null, refused: [] },
+  ],
+]);
+
+/** The PAGES entries that are HTML pages. */
+export const htmlPages = () => routerPages().filter((p) => !NON_HTML_PAGES.has(p));
+
 // Failed logins count against the address typed (5 in 15 minutes): each
 // failed attempt of the page checks uses an address of its own.
 let unknownCount = 0;
@@ -59,9 +94,9 @@ const unknownAddress = () => `personne.inconnue.${process.pid}.${++unknownCount}
  * person would and returns the document's response.
  */
 export function targets(role) {
-  const list = routerPages().map((p) => ({
+  const list = htmlPages().map((p) => ({
     name: p,
-    open: (page) => visit(page, withSiren(p)),
+    open: (page) => visit(page, fill(p)),
   }));
   list.push({ name: '404 (page inconnue)', open: (page) => visit(page, '/cette-page-n-existe-pas') });
   if (role === 'anonymous') {
@@ -100,7 +135,18 @@ export function targets(role) {
       },
     });
   }
+  if (role === 'member') list.push(profileWithBadEmail('/profil', 'Enregistrer ma fiche'), refusedPhoto());
   if (role === 'coordinator') {
+    list.push({
+      name: '/admin/thematiques (nom vide)',
+      open: async (page) => {
+        await visit(page, '/admin/thematiques');
+        const res = await navigate(page, () => page.getByRole('button', { name: 'Ajouter', exact: true }).click());
+        assert.equal(res.status(), 422);
+        await page.locator('#erreurs').waitFor();
+        return res;
+      },
+    });
     list.push({
       name: '/admin/organisations/nouvelle (recherche)',
       open: async (page) => {
@@ -115,11 +161,77 @@ export function targets(role) {
   return list;
 }
 
-/** The organisation page only (checked as org-admin, who sees its forms). */
+/** The /profil form (or an administrator's form of a profile) sent back with an invalid address. */
+function profileWithBadEmail(p, button) {
+  return {
+    name: `${p} (courriel invalide)`,
+    open: async (page) => {
+      await visit(page, fill(p));
+      await typeInto(page.getByRole('textbox', { name: 'Courriel professionnel', exact: true }), 'pas-une-adresse');
+      const res = await navigate(page, () => page.getByRole('button', { name: button, exact: true }).click());
+      assert.equal(res.status(), 422, `${p} with an invalid address answers 422`);
+      await page.locator('#erreurs').waitFor();
+      return res;
+    },
+  };
+}
+
+/** « Ma fiche » after sending a text file named like a photo. */
+function refusedPhoto() {
+  return {
+    name: '/profil (photo refusée)',
+    open: async (page) => {
+      const res = await uploadPhoto(page, 'photo.jpg', 'image/jpeg', Buffer.from('Ceci n’est pas une image.\n'));
+      assert.equal(res.status(), 422, 'a file that is not an image answers 422');
+      await page.locator('#photo-error').waitFor();
+      return res;
+    },
+  };
+}
+
+/**
+ * The pages an organisation's administrator sees differently: the
+ * organisation page (its forms), the directory (export and import links),
+ * a profile of the organisation (history, removal), the administrative
+ * form, the import steps; with their error states.
+ */
 export function orgAdminTargets() {
-  return routerPages()
-    .filter((p) => /^\/organisations\/\{siren\}$/.test(p))
-    .map((p) => ({ name: p, open: (page) => visit(page, withSiren(p)) }));
+  const pages = htmlPages().filter((p) =>
+    /^\/(organisations\/\{siren\}|annuaire(\/\{profile\}(\/modifier)?)?|profil|admin\/import(\/\{import\})?)$/.test(p),
+  );
+  const list = pages.map((p) => ({ name: p, open: (page) => visit(page, fill(p)) }));
+  list.push(
+    { name: '/annuaire/{profile} (sa propre fiche, avec photo)', open: (page) => visit(page, `/annuaire/${fixture('photoProfile')}`) },
+    profileWithBadEmail('/annuaire/{profile}/modifier', 'Enregistrer'),
+    {
+      name: '/admin/import (sans fichier)',
+      open: async (page) => {
+        await visit(page, '/admin/import');
+        const res = await navigate(page, () => page.getByRole('button', { name: "Envoyer et voir l'aperçu" }).click());
+        assert.equal(res.status(), 422);
+        await page.locator('#erreurs').waitFor();
+        return res;
+      },
+    },
+    {
+      name: '/admin/import (fichier illisible)',
+      open: async (page) => {
+        const res = await uploadAgents(page, 'vide.csv', Buffer.from('\r\n\r\n'));
+        assert.equal(res.status(), 422);
+        await page.locator('#erreurs').waitFor();
+        return res;
+      },
+    },
+    {
+      name: '/admin/import/{import} (lignes à corriger)',
+      open: async (page) => {
+        const res = await visit(page, `/admin/import/${fixture('importWithProblems')}`);
+        await page.locator('#problemes').waitFor();
+        return res;
+      },
+    },
+  );
+  return list;
 }
 
 /** Roles the page checks run as, and the targets of each. */

@@ -1,7 +1,9 @@
 // axe-core, WCAG 2.1 A and AA rules, on every page of the router (PAGES),
 // a 404 and forms in their error state; as an anonymous visitor, a member,
 // the network's coordinator (and the organisation's administrator on the
-// organisation page); at 1280 px and 320 px wide. A page that redirects for
+// pages she sees differently: organisation, directory, profiles, imports);
+// at 1280 px and 320 px wide. Downloads and images (NON_HTML_PAGES) are
+// left to 05-html-validity. A page that redirects for
 // a role is checked where it lands. Zero violations allowed.
 
 import assert from 'node:assert/strict';
@@ -11,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { DESKTOP, MOBILE, launch, login, newPage, withEvidence } from '../lib/browser.mjs';
 import { sitePath } from '../lib/env.mjs';
+import { ensureFixtures } from '../lib/directory.mjs';
 import { roleTargets } from '../lib/pages.mjs';
 
 const require = createRequire(import.meta.url);
@@ -51,6 +54,7 @@ function describeViolations(violations) {
 let browser;
 before(async () => {
   browser = await launch();
+  await ensureFixtures(browser);
 });
 after(async () => {
   await browser?.close();

@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { DESKTOP, MOBILE, launch, login, newPage, withEvidence } from '../lib/browser.mjs';
 import { sitePath } from '../lib/env.mjs';
+import { ensureFixtures } from '../lib/directory.mjs';
 import { roleTargets } from '../lib/pages.mjs';
 
 /**
@@ -180,6 +181,7 @@ async function walk(page) {
 let browser;
 before(async () => {
   browser = await launch();
+  await ensureFixtures(browser);
 });
 after(async () => {
   await browser?.close();

@@ -3,6 +3,11 @@
 // in their error state; as anonymous, member, coordinator, org-admin): the
 // documents exactly as the server sent them, saved under
 // artifacts/html/, checked in one run of vnu. Zero errors allowed.
+//
+// The PAGES entries that are not HTML (downloads, images: NON_HTML_PAGES)
+// are checked here too, for what they are: status, type and content for a
+// role allowed to get them, the login page for an anonymous visitor, a
+// refusal for the roles that may not.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,8 +17,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { DESKTOP, launch, login, newPage, withEvidence } from '../lib/browser.mjs';
-import { ARTIFACTS, sitePath, slug } from '../lib/env.mjs';
-import { roleTargets } from '../lib/pages.mjs';
+import { ARTIFACTS, sitePath, slug, url } from '../lib/env.mjs';
+import { ensureFixtures } from '../lib/directory.mjs';
+import { NON_HTML_PAGES, roleTargets } from '../lib/pages.mjs';
 
 const require = createRequire(import.meta.url);
 const VNU_JAR = String(require('vnu-jar'));
@@ -27,6 +33,7 @@ before(async () => {
   fs.rmSync(HTML_DIR, { recursive: true, force: true });
   fs.mkdirSync(HTML_DIR, { recursive: true });
   browser = await launch();
+  await ensureFixtures(browser);
 });
 after(async () => {
   await browser?.close();
@@ -56,6 +63,66 @@ for (const [role, list] of roleTargets()) {
     }
   });
 }
+
+describe('pages non HTML (fichiers)', () => {
+  const byRole = new Map();
+  const pageOf = async (role) => {
+    if (!byRole.has(role)) {
+      const page = await newPage(browser, DESKTOP);
+      if (role !== 'anonymous') await login(page, role);
+      byRole.set(role, page);
+    }
+    return byRole.get(role);
+  };
+  after(async () => {
+    for (const p of byRole.values()) await p.context().close();
+  });
+  const get = async (role, path) => (await pageOf(role)).request.get(url(path), { maxRedirects: 0 });
+
+  for (const [route, spec] of NON_HTML_PAGES) {
+    test(`${route} : ${spec.role}`, async () => {
+      const path = spec.path();
+      const res = await get(spec.role, path);
+      const where = `${path} as ${spec.role}`;
+      assert.equal(res.status(), 200, `${where}: HTTP ${res.status()}`);
+      const headers = res.headers();
+      assert.match(headers['content-type'] ?? '', spec.type, `${where}: Content-Type`);
+      if (spec.attachment) {
+        assert.match(headers['content-disposition'] ?? '', /^attachment;\s*filename=/, `${where}: Content-Disposition`);
+        assert.match(headers['content-disposition'], spec.attachment, `${where}: file name`);
+      }
+      assert.equal(headers['x-content-type-options'], 'nosniff', `${where}: X-Content-Type-Options`);
+      const body = await res.body();
+      assert.ok(body.length > 0, `${where}: empty body`);
+      if (spec.kind === 'vcard') {
+        const text = body.toString('utf8');
+        assert.match(text, /^BEGIN:VCARD\r?\n/, `${where}: not a vCard`);
+        assert.match(text, /\r?\nFN[;:][^\r\n]+/, `${where}: a vCard without FN`);
+        assert.match(text, /END:VCARD\r?\n?$/, `${where}: unterminated vCard`);
+      }
+      if (spec.kind === 'jpeg') {
+        assert.deepEqual([...body.subarray(0, 3)], [0xff, 0xd8, 0xff], `${where}: not a JPEG`);
+      }
+      if (spec.kind === 'csv') {
+        assert.ok(body.toString('utf8').split(/\r?\n/).length > 1, `${where}: a CSV with no line of results`);
+      }
+    });
+    test(`${route} : anonyme, renvoyé vers la connexion`, async () => {
+      const path = spec.path();
+      const res = await get('anonymous', path);
+      assert.ok([302, 303, 307].includes(res.status()), `${path} as anonymous: HTTP ${res.status()}`);
+      assert.match(res.headers().location ?? '', /^\/connexion\?retour=/, `${path} as anonymous: Location`);
+    });
+    for (const [role, status] of spec.refused) {
+      test(`${route} : ${role}, refusé (${status})`, async () => {
+        const path = spec.path();
+        const res = await get(role, path);
+        assert.equal(res.status(), status, `${path} as ${role}: HTTP ${res.status()}`);
+        assert.match(res.headers()['content-type'] ?? '', /^text\/html/, `${path} as ${role}: the refusal is a page`);
+      });
+    }
+  }
+});
 
 function runVnu(files) {
   return new Promise((resolve, reject) => {

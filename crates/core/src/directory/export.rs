@@ -84,6 +84,41 @@ pub struct Card<'a> {
 /// (`ORG:Ville d'Alès;Direction des ressources humaines;Service formation`);
 /// a missing level is skipped. `FN` falls back on the organisation when the
 /// person has no name, since it is mandatory.
+/// The language tag of a language as people name it in French (or of a
+/// tag typed as such): « anglais » → `en`, « LSF » → `fsl`.
+pub fn language_tag(name: &str) -> Option<&'static str> {
+    const TAGS: &[(&str, &str)] = &[
+        ("francais", "fr"),
+        ("fr", "fr"),
+        ("anglais", "en"),
+        ("en", "en"),
+        ("espagnol", "es"),
+        ("es", "es"),
+        ("allemand", "de"),
+        ("de", "de"),
+        ("italien", "it"),
+        ("it", "it"),
+        ("portugais", "pt"),
+        ("neerlandais", "nl"),
+        ("arabe", "ar"),
+        ("chinois", "zh"),
+        ("russe", "ru"),
+        ("polonais", "pl"),
+        ("roumain", "ro"),
+        ("turc", "tr"),
+        ("occitan", "oc"),
+        ("breton", "br"),
+        ("basque", "eu"),
+        ("catalan", "ca"),
+        ("corse", "co"),
+        ("alsacien", "gsw"),
+        ("lsf", "fsl"),
+        ("langue des signes francaise", "fsl"),
+    ];
+    let folded = maillage_domain::text::fold(name);
+    TAGS.iter().find(|(n, _)| *n == folded).map(|(_, t)| *t)
+}
+
 pub fn vcard(card: &Card<'_>) -> String {
     let mut out = String::new();
     push_line(&mut out, "BEGIN:VCARD");
@@ -133,8 +168,10 @@ pub fn vcard(card: &Card<'_>) -> String {
     if !categories.is_empty() {
         push_line(&mut out, &format!("CATEGORIES:{}", categories.join(",")));
     }
-    for language in card.languages.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
-        push_line(&mut out, &format!("LANG:{}", escape(language)));
+    // LANG takes a language tag (RFC 5646); people write language names.
+    // Names without a known tag are left out rather than written wrong.
+    for tag in card.languages.iter().filter_map(|l| language_tag(l)) {
+        push_line(&mut out, &format!("LANG:{tag}"));
     }
     if let Some(jpeg) = card.photo_jpeg.filter(|jpeg| !jpeg.is_empty()) {
         push_line(
@@ -343,7 +380,7 @@ mod tests {
     #[test]
     fn full_vcard() {
         let categories = ["Catégorie A".to_owned(), "RH, formation".to_owned()];
-        let languages = ["fr".to_owned(), "en".to_owned()];
+        let languages = ["français".to_owned(), "Anglais".to_owned(), "klingon".to_owned()];
         let photo = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
         let full = Card {
             direction: Some("Direction des ressources humaines"),

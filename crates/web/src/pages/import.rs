@@ -67,6 +67,11 @@ async fn render_upload(
         policy::require(caller, &Action::UseAccount)?;
         return Err(maillage_core::CoreError::Forbidden.into());
     }
+    // With a single organisation, it is chosen already.
+    let organisation = match organisations.as_slice() {
+        [only] if organisation.is_empty() => only.siren.clone(),
+        _ => organisation,
+    };
     Ok(UploadPage {
         layout,
         organisations,
