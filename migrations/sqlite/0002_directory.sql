@@ -100,12 +100,13 @@ CREATE TABLE imports (
 -- Full-text index: three rows per profile (rowid = search_seq * 4 + tier),
 -- each holding the terms of the fields visible at that tier
 -- (crates/core/src/directory/index.rs). Contentless: only the index is kept.
+-- Full detail (not `detail = column`): with column detail, a contentless
+-- table's bm25() is always 0 and results would not be ranked.
 CREATE VIRTUAL TABLE profile_fts USING fts5 (
     names,
     body,
     content = '',
     contentless_delete = 1,
-    detail = column,
     prefix = '2 3',
     tokenize = 'unicode61 remove_diacritics 0'
 );

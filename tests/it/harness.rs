@@ -88,6 +88,8 @@ pub struct Res {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as received (images, files).
+    pub bytes: Vec<u8>,
 }
 
 impl Res {
@@ -121,6 +123,12 @@ impl Res {
     }
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("JSON invalide ({e}) : {}", self.body))
+    }
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -225,19 +233,34 @@ impl TestApp {
         body: Option<String>,
         extra: &[(&str, &str)],
     ) -> Res {
+        let body = body.map(|b| ("application/x-www-form-urlencoded".to_owned(), b.into_bytes()));
+        self.request_bytes(method, path, browser, body, extra).await
+    }
+
+    /// A request with a body of any type: `(content type, bytes)`.
+    pub async fn request_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        browser: Option<&Browser>,
+        body: Option<(String, Vec<u8>)>,
+        extra: &[(&str, &str)],
+    ) -> Res {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(b) = browser
             && !b.cookies.is_empty()
         {
             req = req.header(header::COOKIE, b.header());
         }
-        if body.is_some() {
-            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some((ct, _)) = &body {
+            req = req.header(header::CONTENT_TYPE, ct.as_str());
         }
         for (k, v) in extra {
             req = req.header(*k, *v);
         }
-        let req = req.body(body.map(Body::from).unwrap_or_else(Body::empty)).unwrap();
+        let req = req
+            .body(body.map(|(_, b)| Body::from(b)).unwrap_or_else(Body::empty))
+            .unwrap();
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
@@ -246,7 +269,15 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
+    }
+
+    /// POST a `multipart/form-data` body (file uploads) as the browser would.
+    pub async fn upload(&self, path: &str, browser: &Browser, parts: &[Part<'_>]) -> Res {
+        let (ct, body) = multipart(parts);
+        self.request_bytes(Method::POST, path, Some(browser), Some((ct, body)), &[])
+            .await
     }
 
     pub async fn get(&self, path: &str, browser: Option<&Browser>) -> Res {
@@ -301,6 +332,93 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("create_user {email}: {e:?}"))
     }
 
+    /// A person without a password (as the demo's, or an imported person's
+    /// account), with `role` in the organisation `siren` (added from the
+    /// official list if needed) and a member role there, and their directory
+    /// profile (from their name), as an invitation would give. Fast: no
+    /// password hash.
+    pub async fn person(&self, email: &str, display_name: &str, role: &str, siren: Option<&str>) -> uuid::Uuid {
+        let mut tx = self.ctx.db.begin().await.unwrap();
+        let uid = maillage_db::users::insert(tx.ex(), email, display_name, None)
+            .await
+            .unwrap_or_else(|e| panic!("compte {email} : {e:?}"));
+        match siren {
+            Some(s) => {
+                let siren = maillage_domain::siren::Siren::parse(s).unwrap();
+                let org = maillage_core::organisations::ensure_from_reference(tx.ex(), &siren)
+                    .await
+                    .unwrap();
+                let scoped = if role == "coordinator" { None } else { Some(org) };
+                maillage_db::roles::grant(tx.ex(), uid, scoped, role, None)
+                    .await
+                    .unwrap();
+                maillage_db::roles::grant(tx.ex(), uid, Some(org), "member", None)
+                    .await
+                    .unwrap();
+                maillage_core::directory::edit::attach_account(tx.ex(), uid, email, display_name, org)
+                    .await
+                    .unwrap();
+            }
+            None => {
+                maillage_db::roles::grant(tx.ex(), uid, None, role, None).await.unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        uid
+    }
+
+    /// The operations' view of an account.
+    pub async fn actor(&self, user: uuid::Uuid) -> maillage_core::Actor {
+        let mut c = self.ctx.db.conn().await.unwrap();
+        maillage_core::accounts::load_actor(c.ex(), user).await.unwrap()
+    }
+
+    /// The id of an account.
+    pub async fn user_id(&self, email: &str) -> uuid::Uuid {
+        let mut c = self.ctx.db.conn().await.unwrap();
+        maillage_db::users::by_email(c.ex(), email)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("pas de compte {email}"))
+            .id
+    }
+
+    /// The directory profile of an account.
+    pub async fn profile_of(&self, user: uuid::Uuid) -> uuid::Uuid {
+        let mut c = self.ctx.db.conn().await.unwrap();
+        maillage_db::profiles::id_of_user(c.ex(), user)
+            .await
+            .unwrap()
+            .expect("une fiche")
+    }
+
+    /// A browser with a session of its own for this account, opened directly
+    /// (no password needed; the login form has its own tests).
+    pub async fn session(&self, user: uuid::Uuid) -> Browser {
+        let token = maillage_core::security::random_token();
+        let mut tx = self.ctx.db.begin().await.unwrap();
+        maillage_db::sessions::insert(
+            tx.ex(),
+            &maillage_core::security::token_hash(&token),
+            user,
+            maillage_db::now() + maillage_core::accounts::SESSION_IDLE,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        Browser {
+            cookies: vec![(maillage_web::auth::SESSION_COOKIE.to_owned(), token)],
+        }
+    }
+
+    /// A personal API token of this account (its secret).
+    pub async fn token(&self, user: uuid::Uuid) -> String {
+        let name = format!("jeton {}", uuid::Uuid::now_v7().simple());
+        maillage_core::api_tokens::create(&self.ctx, &self.actor(user).await, &name)
+            .await
+            .unwrap()
+    }
+
     /// Runs the queued jobs and returns the mails delivered to the outbox.
     pub async fn mails(&self) -> Vec<String> {
         maillage_core::jobs::run_pending(&self.ctx).await.expect("jobs");
@@ -314,6 +432,128 @@ impl TestApp {
             .map(|p| decode_mail(&std::fs::read_to_string(p).unwrap()))
             .collect()
     }
+}
+
+/// One part of a `multipart/form-data` body: a field, or a file when
+/// `file_name` is given.
+pub struct Part<'a> {
+    pub name: &'a str,
+    pub file_name: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+    pub data: &'a [u8],
+}
+
+impl<'a> Part<'a> {
+    pub fn field(name: &'a str, value: &'a str) -> Part<'a> {
+        Part {
+            name,
+            file_name: None,
+            content_type: None,
+            data: value.as_bytes(),
+        }
+    }
+    pub fn file(name: &'a str, file_name: &'a str, content_type: &'a str, data: &'a [u8]) -> Part<'a> {
+        Part {
+            name,
+            file_name: Some(file_name),
+            content_type: Some(content_type),
+            data,
+        }
+    }
+}
+
+/// A `multipart/form-data` body: `(content type with its boundary, bytes)`.
+/// The boundary is random, so no payload can contain it by chance.
+pub fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = format!("----maillage-test-{}", uuid::Uuid::now_v7().simple());
+    let mut body = Vec::new();
+    for p in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        // Quotes and line breaks in names would break the header: browsers
+        // escape them as %22, %0D, %0A (WHATWG HTML, multipart/form-data).
+        let quote = |s: &str| s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
+        match p.file_name {
+            Some(f) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\n",
+                    quote(p.name),
+                    quote(f)
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{}\"\r\n", quote(p.name)).as_bytes(),
+            ),
+        }
+        if let Some(ct) = p.content_type {
+            body.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(p.data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A valid PNG image of `width`×`height` pixels (RGB, a gradient), written
+/// by hand: zlib « stored » blocks, CRC-32 and Adler-32 — no image library.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut typed = kind.to_vec();
+        typed.extend_from_slice(data);
+        out.extend_from_slice(&typed);
+        out.extend_from_slice(&crc32(&typed).to_be_bytes());
+    }
+    // The raw scanlines: filter byte 0, then RGB.
+    let mut raw = Vec::with_capacity(((width * 3 + 1) * height) as usize);
+    for y in 0..height {
+        raw.push(0);
+        for x in 0..width {
+            raw.extend_from_slice(&[(x * 255 / width.max(1)) as u8, (y * 255 / height.max(1)) as u8, 128]);
+        }
+    }
+    // zlib: header, stored blocks of at most 65,535 bytes, Adler-32.
+    let mut z = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        z.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        z.extend_from_slice(&len.to_le_bytes());
+        z.extend_from_slice(&(!len).to_le_bytes());
+        z.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8 bits, RGB, deflate, no filter, no interlace
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, b"IDAT", &z);
+    chunk(&mut out, b"IEND", &[]);
+    out
 }
 
 /// Undoes the quoted-printable soft line breaks and `=XX` escapes of a mail

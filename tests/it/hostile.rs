@@ -4,12 +4,12 @@
 //! comes back escaped in HTML and intact in JSON; every response carries the
 //! security headers; an organisation's website cannot be a `javascript:` URL.
 //!
-//! There are no file uploads yet: when the profile photo and the project
-//! attachments come, their hostile cases (type, size, name) belong here.
+//! File uploads (the agents list of an import, the profile photo): files
+//! that are not what their name or type says, hostile names and cells.
 
 use axum::http::StatusCode;
 
-use crate::harness::{ALES, Browser, PASSWORD, Res, TestApp, form, link};
+use crate::harness::{ALES, Browser, PASSWORD, Part, Res, TestApp, form, link};
 
 const COORDINATOR: &str = "animation@demo.example";
 const ORG_ADMIN: &str = "ecole@demo.example";
@@ -843,4 +843,512 @@ async fn hostile_input_in_the_admin_forms_and_searches() {
     let r = app.api("/api/v1/organisations?page=9223372036854775808", None).await;
     safe("page hors de i64", &r);
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+// ---------------------------------------------------------------------------
+// The directory
+// ---------------------------------------------------------------------------
+
+/// `/profil`, the administrators' form, the themes, and every query
+/// parameter of the directory and its API: escaped in HTML, intact in JSON,
+/// on one line in a vCard, neutralised in a CSV export.
+#[tokio::test]
+async fn hostile_input_in_the_directory_forms_and_searches() {
+    use crate::directory::{Own, parse_csv, unfold};
+    let app = TestApp::new().await;
+    let person = app
+        .person("hostile@ales.fr", "Personne Hostile", "member", Some(ALES))
+        .await;
+    let admin = app.person("admin@ales.fr", "Admin Alès", "org-admin", Some(ALES)).await;
+    let coordinator = app
+        .person("coordination@reseau.fr", "Coordination", "coordinator", None)
+        .await;
+    let id = app.profile_of(person).await;
+    let me = app.session(person).await;
+    let admin_b = app.session(admin).await;
+    let mut coord = app.session(coordinator).await;
+    let token = app.token(coordinator).await;
+    let page = format!("/annuaire/{id}");
+    let edit = format!("/annuaire/{id}/modifier");
+    let send = |b: &Browser, path: &str, pairs: Vec<(String, String)>| {
+        let app = &app;
+        let b = b.clone();
+        let path = path.to_owned();
+        async move {
+            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let res = app
+                .request(axum::http::Method::POST, &path, Some(&b), Some(form(&refs)), &[])
+                .await;
+            safe(&path, &res);
+            res
+        }
+    };
+
+    for (name, p) in corpus() {
+        // Every text field of the person's form.
+        let mut own = Own::new(&p, &p);
+        own.function_title = p.clone();
+        own.direction = p.clone();
+        own.service = p.clone();
+        own.cadre = p.clone();
+        own.bio = p.clone();
+        own.languages = p.clone();
+        let what = format!("/profil « {name} »");
+        let r = send(&me, "/profil", own.pairs()).await;
+        if p.chars().count() > 80 {
+            echoed(&what, &r, &p);
+        } else {
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{what} : {}", short(&r.body));
+            for b in [&me, &admin_b] {
+                let r = get(&app, &what, &page, Some(b)).await;
+                shows(&what, &r, &stored(&p));
+            }
+            let r = get(&app, &what, "/profil", Some(&me)).await;
+            shows(&what, &r, &stored(&p));
+            let r = get(&app, &what, &edit, Some(&admin_b)).await;
+            shows(&what, &r, &stored(&p));
+            let api = app.api(&format!("/api/v1/annuaire/{id}"), Some(&token)).await;
+            safe(&what, &api);
+            let j = api.json();
+            for key in [
+                "prenom",
+                "nom",
+                "fonction",
+                "direction",
+                "service",
+                "cadre_emplois",
+                "presentation",
+            ] {
+                assert_eq!(j[key], stored(&p), "{what} : API {key}");
+            }
+            let card = app.get(&format!("{page}/vcard"), Some(&me)).await;
+            assert_eq!(card.status, StatusCode::OK, "{what}");
+            let vcf = unfold(&card.body);
+            let begins = vcf.split("\r\n").filter(|l| l.starts_with("BEGIN:")).count();
+            assert_eq!(begins, 1, "{what} : {vcf}");
+            assert!(
+                card.body.split("\r\n").all(|l| l.len() <= 75),
+                "{what} : ligne trop longue"
+            );
+            // In a list and a search for it.
+            let q = form(&[("q", &p)]);
+            let r = get(&app, &what, &format!("/annuaire?{q}"), Some(&me)).await;
+            assert_eq!(r.status, StatusCode::OK, "{what}");
+        }
+        // Fields that are checked: refused and shown again.
+        for field in ["email", "phone", "category"] {
+            let mut own = Own::new("Personne", "Hostile");
+            match field {
+                "email" => own.email = p.clone(),
+                "phone" => own.phone = p.clone(),
+                _ => own.category = p.clone(),
+            }
+            let what = format!("/profil, {field} « {name} »");
+            let r = send(&me, "/profil", own.pairs()).await;
+            echoed(&what, &r, &p);
+        }
+        // Choices that are not offered: refused.
+        for (k, _) in crate::directory::VIS_NAMES
+            .iter()
+            .map(|n| (*n, ()))
+            .chain([("listed", ())])
+        {
+            let mut pairs = Own::new("Personne", "Hostile").pairs();
+            for (name_, v) in pairs.iter_mut() {
+                if name_ == k {
+                    *v = p.clone();
+                }
+            }
+            let r = send(&me, "/profil", pairs).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "/profil, {k} « {name} »");
+        }
+        let mut own = Own::new("Personne", "Hostile");
+        own.expertise = vec![p.clone()];
+        let r = send(&me, "/profil", own.pairs()).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/profil, thématique « {name} »"
+        );
+
+        // The administrators' form.
+        let what = format!("{edit} « {name} »");
+        let fields: Vec<(String, String)> = [
+            "first_name",
+            "last_name",
+            "function_title",
+            "direction",
+            "service",
+            "cadre",
+        ]
+        .iter()
+        .map(|k| ((*k).to_owned(), p.clone()))
+        .chain([
+            ("category".to_owned(), String::new()),
+            ("email".into(), String::new()),
+            ("phone".into(), String::new()),
+        ])
+        .collect();
+        let r = send(&admin_b, &edit, fields).await;
+        if p.chars().count() > 80 {
+            echoed(&what, &r, &p);
+        } else {
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{what} : {}", short(&r.body));
+            let r = get(&app, &what, &page, Some(&admin_b)).await;
+            shows(&what, &r, &stored(&p));
+        }
+        for field in ["email", "phone", "category"] {
+            let fields = vec![
+                ("first_name".to_owned(), "Personne".to_owned()),
+                ("last_name".into(), "Hostile".into()),
+                (field.into(), p.clone()),
+            ];
+            let r = send(&admin_b, &edit, fields).await;
+            echoed(&format!("{edit}, {field} « {name} »"), &r, &p);
+        }
+
+        // Themes.
+        let what = format!("thématique « {name} »");
+        let r = post(&app, &what, "/admin/thematiques", &mut coord, &[("name", &p)]).await;
+        if p.chars().count() > 80 {
+            echoed(&what, &r, &p);
+        } else {
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{what} : {}", short(&r.body));
+        }
+
+        // Every query parameter of the directory, its export and its API.
+        let what = format!("recherche dans l'annuaire « {name} »");
+        let q = form(&[("q", &p)]);
+        let r = get(&app, &what, &format!("/annuaire?{q}"), Some(&me)).await;
+        assert_eq!(r.status, StatusCode::OK, "{what}");
+        shows(&what, &r, &p);
+        for field in [
+            "q",
+            "organisation",
+            "type",
+            "region",
+            "departement",
+            "categorie",
+            "theme",
+            "page",
+        ] {
+            let query = if field == "q" {
+                form(&[(field, &p)])
+            } else {
+                form(&[(field, &p), ("q", "hostile")])
+            };
+            let r = get(&app, &what, &format!("/annuaire?{query}"), Some(&me)).await;
+            assert_eq!(r.status, StatusCode::OK, "{what} {field}");
+            let r = get(&app, &what, &format!("/annuaire/export.csv?{query}"), Some(&admin_b)).await;
+            assert_eq!(r.status, StatusCode::OK, "{what} {field} (export)");
+            let r = app.api(&format!("/api/v1/annuaire?{query}"), Some(&token)).await;
+            safe(&what, &r);
+            assert_eq!(r.status, StatusCode::OK, "{what} {field} (API) : {}", short(&r.body));
+        }
+        let hostile_id = form(&[("", &p)]).trim_start_matches('=').to_owned();
+        for path in [
+            format!("/annuaire/{hostile_id}"),
+            format!("/annuaire/{hostile_id}/vcard"),
+            format!("/annuaire/{hostile_id}/photo"),
+            format!("/annuaire/{hostile_id}/modifier"),
+            format!("/admin/import/{hostile_id}"),
+        ] {
+            let r = get(&app, &what, &path, Some(&admin_b)).await;
+            assert!(r.status.is_client_error(), "{what} {path} : {}", r.status);
+        }
+        let r = app.api(&format!("/api/v1/annuaire/{hostile_id}"), Some(&token)).await;
+        safe(&what, &r);
+        assert!(r.status.is_client_error(), "{what} : {}", r.status);
+    }
+    // The themes created above, escaped in the list and the person's form.
+    let list = get(&app, "thématiques", "/admin/thematiques", Some(&coord)).await;
+    let profil = get(&app, "formulaire", "/profil", Some(&me)).await;
+    let directory = get(&app, "annuaire", "/annuaire", Some(&me)).await;
+    for (name, p) in corpus().into_iter().filter(|(_, p)| p.chars().count() <= 80) {
+        let expected = stored(&p).split_whitespace().collect::<Vec<_>>().join(" ");
+        for (what, r) in [("liste", &list), ("/profil", &profil), ("filtre", &directory)] {
+            shows(&format!("thématique « {name} » ({what})"), r, &expected);
+        }
+    }
+    // Page numbers far beyond the end.
+    for path in [
+        "/annuaire?page=9223372036854775807",
+        "/annuaire?page=-9223372036854775808",
+    ] {
+        let r = get(&app, path, path, Some(&me)).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        let r = app.api(&format!("/api/v1{path}"), Some(&token)).await;
+        safe(path, &r);
+        assert_eq!(r.status, StatusCode::OK, "API {path} : {}", short(&r.body));
+    }
+
+    // A line break in the presentation cannot add a line to the vCard.
+    let mut own = Own::new("Personne", "Hostile");
+    own.bio = "Ligne\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Intrus".into();
+    own.function_title = "Poste\r\nTEL:0800".into();
+    let r = send(&me, "/profil", own.pairs()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let vcf = unfold(&app.get(&format!("{page}/vcard"), Some(&me)).await.body);
+    let lines: Vec<&str> = vcf.split("\r\n").collect();
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("BEGIN:VCARD")).count(),
+        1,
+        "{vcf}"
+    );
+    assert_eq!(lines.iter().filter(|l| l.starts_with("END:VCARD")).count(), 1, "{vcf}");
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("FN:Intrus") || l.starts_with("TEL:0800")),
+        "{vcf}"
+    );
+
+    // Formulas in every exported text field, typed in the form or imported:
+    // neutralised in the CSV.
+    let formulas = [
+        "=cmd|' /C calc'!A0",
+        "+33 CALC()",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(A1:A9)",
+    ];
+    let mut own = Own::new(formulas[0], formulas[1]);
+    own.function_title = formulas[0].into();
+    own.direction = formulas[1].into();
+    own.service = formulas[2].into();
+    own.cadre = formulas[3].into();
+    own.languages = formulas[0].into();
+    let r = send(&me, "/profil", own.pairs()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", short(&r.body));
+    let file = "Nom;Prénom;Courriel;Fonction;Direction;Service;Cadre d'emplois\n\
+                =HYPERLINK(\"http://evil.example\");@Prénom;formule@ales.fr;=cmd|' /C calc'!A0;+1+1;-1-1;@A1\n";
+    let res = app
+        .upload(
+            "/admin/import",
+            &admin_b,
+            &[
+                Part::field("organisation", ALES),
+                Part::file("file", "formules.csv", "text/csv", file.as_bytes()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", short(&res.text()));
+    let import = res.location().to_owned();
+    let r = get(&app, "aperçu des formules", &import, Some(&admin_b)).await;
+    assert!(r.text().contains("=cmd|' /C calc'!A0"));
+    let r = app
+        .request(
+            axum::http::Method::POST,
+            &format!("{import}/valider"),
+            Some(&admin_b),
+            Some(form(&[("inviter", "non")])),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", short(&r.body));
+    for exporter in [&admin_b, &coord] {
+        let r = app
+            .get(&format!("/annuaire/export.csv?organisation={ALES}"), Some(exporter))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let rows = parse_csv(&r.body);
+        assert!(rows.len() >= 3, "{rows:?}");
+        let mut cells = 0;
+        for row in &rows[1..] {
+            for cell in row {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "cellule non neutralisée : {cell:?} dans {row:?}"
+                );
+                if cell.starts_with('\'') {
+                    cells += 1;
+                }
+            }
+        }
+        assert!(cells >= 10, "{cells} cellules neutralisées seulement : {rows:?}");
+        assert!(
+            rows.iter().any(|r| r.contains(&"'=cmd|' /C calc'!A0".to_owned())),
+            "{rows:?}"
+        );
+        assert!(
+            rows.iter()
+                .any(|r| r.contains(&"'=HYPERLINK(\"http://evil.example\")".to_owned())),
+            "{rows:?}"
+        );
+    }
+}
+
+/// Files that are not what they claim: an agents list that is a script, a
+/// web page, an archive or an image; a photo that is an SVG with a script,
+/// a web page or a GIF. Refused (or, for text, never imported), escaped
+/// where shown; a photo is always served re-encoded.
+#[tokio::test]
+async fn disguised_uploads_are_refused() {
+    let app = TestApp::new().await;
+    let person = app
+        .person("photo@ales.fr", "Personne Photo", "member", Some(ALES))
+        .await;
+    let admin = app.person("admin@ales.fr", "Admin Alès", "org-admin", Some(ALES)).await;
+    let me = app.session(person).await;
+    let admin_b = app.session(admin).await;
+    let profiles = crate::directory::count_profiles(&app).await;
+
+    let mut zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+    zip.extend_from_slice(b"evil.php");
+    zip.extend_from_slice(&[0u8; 40]);
+    let png = crate::harness::png(80, 80);
+    let agents: Vec<(&str, &str, Vec<u8>)> = vec![
+        (
+            "agents.csv",
+            "text/csv",
+            b"<?php system($_GET['c']); ?>\n<script>alert(1)</script>\n".to_vec(),
+        ),
+        (
+            "agents.csv",
+            "text/csv",
+            b"<html><body onload=alert(1)><script>alert(1)</script></body></html>".to_vec(),
+        ),
+        (
+            "agents.csv",
+            "text/csv",
+            b"<!DOCTYPE html><html><script>alert(1)</script>".to_vec(),
+        ),
+        (
+            "agents.csv",
+            "text/csv",
+            b"<?xml version=\"1.0\"?><Workbook><script>alert(1)</script></Workbook>".to_vec(),
+        ),
+        (
+            "agents.csv",
+            "text/csv",
+            b"<svg onload=alert(1)><script>alert(1)</script></svg>\n".to_vec(),
+        ),
+        ("agents.csv", "application/zip", zip),
+        ("agents.csv", "text/csv", png.clone()),
+        // A real list, with hostile cells and a hostile file name.
+        (
+            "\"><img src=x onerror=alert(1)>.csv",
+            "text/csv",
+            b"Nom;Prenom;Courriel\n<script>alert(1)</script>;\"\"\"><img src=x onerror=alert(1)>\";x@ales.fr\n"
+                .to_vec(),
+        ),
+    ];
+    for (name, ct, bytes) in agents {
+        let what = format!("import « {} »", String::from_utf8_lossy(&bytes[..bytes.len().min(30)]));
+        let res = app
+            .upload(
+                "/admin/import",
+                &admin_b,
+                &[Part::field("organisation", ALES), Part::file("file", name, ct, &bytes)],
+            )
+            .await;
+        safe(&what, &res);
+        let real_list = name.starts_with('"');
+        match res.status {
+            StatusCode::UNPROCESSABLE_ENTITY if !real_list => {}
+            StatusCode::SEE_OTHER => {
+                // Read as text: its preview is escaped, and it cannot be
+                // imported unless it really is an agents list.
+                let preview = app.get(res.location(), Some(&admin_b)).await;
+                safe(&what, &preview);
+                assert_eq!(preview.status, StatusCode::OK, "{what}");
+                let valider = format!("{}/valider", res.location());
+                let r = app
+                    .request(
+                        axum::http::Method::POST,
+                        &valider,
+                        Some(&admin_b),
+                        Some(form(&[("inviter", "non")])),
+                        &[],
+                    )
+                    .await;
+                safe(&what, &r);
+                if !real_list {
+                    assert_eq!(r.status, StatusCode::CONFLICT, "{what} importé");
+                } else {
+                    // The real list with hostile cells: imported, escaped.
+                    assert_eq!(r.status, StatusCode::OK, "{what}");
+                    let list = app.get("/annuaire?q=alert", Some(&admin_b)).await;
+                    safe(&what, &list);
+                    shows(&what, &list, "<script>alert(1)</script>");
+                    shows(&what, &list, "\"><img src=x onerror=alert(1)>");
+                }
+            }
+            s => panic!("{what} : {s} {}", short(&res.text())),
+        }
+    }
+    assert_eq!(crate::directory::count_profiles(&app).await, profiles + 1);
+
+    // Photos.
+    let mut polyglot = png.clone();
+    polyglot.extend_from_slice(b"<script>alert(1)</script><?php system('id'); ?>");
+    let photos: Vec<(&str, &str, Vec<u8>, &str)> = vec![
+        (
+            "portrait.svg",
+            "image/svg+xml",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(1)</script></svg>".to_vec(),
+            "n'est pas une image JPEG, PNG ou WebP",
+        ),
+        (
+            "portrait.png",
+            "image/png",
+            b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"
+                .to_vec(),
+            "n'est pas une image JPEG, PNG ou WebP",
+        ),
+        (
+            "portrait.jpg",
+            "image/jpeg",
+            b"<html><script>alert(1)</script></html>".to_vec(),
+            "n'est pas une image JPEG, PNG ou WebP",
+        ),
+        (
+            "portrait.jpg",
+            "image/jpeg",
+            b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec(),
+            "n'est pas une image JPEG, PNG ou WebP",
+        ),
+        (
+            "portrait.jpg",
+            "image/jpeg",
+            b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00<script>alert(1)</script>".to_vec(),
+            "endommagée",
+        ),
+        (
+            "\"><img src=x onerror=alert(1)>.php",
+            "application/x-php",
+            b"<?php system($_GET['c']); ?>".to_vec(),
+            "n'est pas une image JPEG, PNG ou WebP",
+        ),
+    ];
+    let id = app.profile_of(person).await;
+    for (name, ct, bytes, message) in photos {
+        let what = format!("photo {name}");
+        let res = app
+            .upload("/profil/photo", &me, &[Part::file("photo", name, ct, &bytes)])
+            .await;
+        safe(&what, &res);
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        assert!(res.text().contains(message), "{what} : {}", short(&res.text()));
+        let r = app.get(&format!("/annuaire/{id}/photo"), Some(&me)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{what} : gardée");
+    }
+    // A PNG with a script appended: taken, but served re-encoded, as a JPEG.
+    let res = app
+        .upload(
+            "/profil/photo",
+            &me,
+            &[Part::file("photo", "x.html", "text/html", &polyglot)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", short(&res.text()));
+    let r = app.get(&format!("/annuaire/{id}/photo"), Some(&me)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.content_type(), "image/jpeg");
+    assert_eq!(header(&r, "x-content-type-options"), "nosniff");
+    assert!(r.bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
+    let served = String::from_utf8_lossy(&r.bytes);
+    assert!(
+        !served.contains("<script") && !served.contains("<?php"),
+        "la charge est servie"
+    );
 }

@@ -7,6 +7,7 @@ mod harness;
 mod accounts;
 mod api;
 mod cli;
+mod directory;
 mod hostile;
 mod mail;
 mod organisations;

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use axum::http::{Method, StatusCode};
 
-use crate::harness::{ALES, Browser, PASSWORD, Res, TestApp, form};
+use crate::harness::{ALES, Browser, PASSWORD, Part, Res, TestApp, form};
 
 // ---------------------------------------------------------------------------
 // A small HTML tag scanner (no regex, no parser: our own templates only)
@@ -159,6 +159,20 @@ fn check_html(what: &str, res: &Res) {
         if t.attrs.get("type").map(String::as_str) == Some("hidden") {
             continue;
         }
+        // Labelled by other elements (a table's row and column headers):
+        // they must exist.
+        if let Some(by) = t.attrs.get("aria-labelledby") {
+            for target in by.split_whitespace() {
+                assert!(
+                    all.iter()
+                        .any(|x| x.attrs.get("id").map(String::as_str) == Some(target)),
+                    "{what} : <{} aria-labelledby=\"{by}\"> : #{target} absent de la page",
+                    t.name
+                );
+            }
+            assert!(!by.trim().is_empty(), "{what} : aria-labelledby vide");
+            continue;
+        }
         let id = t
             .attrs
             .get("id")
@@ -273,9 +287,34 @@ async fn every_page_renders_for_every_role() {
         (reset, invitation)
     };
 
+    // The directory: the member's profile (with a photo), a pending import
+    // of the administrator (a clean one, and one with problems).
+    let agent = app.user_id("agent@demo.example").await;
+    let profile = app.profile_of(agent).await;
+    crate::directory::set_photo(&app, agent, crate::harness::png(120, 90)).await;
+    let admin_id = app.user_id("ecole@demo.example").await;
+    let admin_actor = app.actor(admin_id).await;
+    let import = |file: &'static str| {
+        let ctx = app.ctx.clone();
+        let actor = admin_actor.clone();
+        async move {
+            maillage_core::directory::import::upload(&ctx, &actor, ALES, "agents.csv", file.as_bytes())
+                .await
+                .unwrap()
+        }
+    };
+    let clean_import = import("Nom;Prénom;Courriel;Fonction\nBerger;Anne;anne.berger@ales.fr;Juriste\n").await;
+    let bad_import = import("Nom;Prénom;Courriel\nBerger;Anne;pas-une-adresse\nRoux;;l.roux@ales.fr\n").await;
+    let unmapped_import = import("Nom;Prénom;Adresse pro\nBerger;Anne;anne.berger@ales.fr\n").await;
+    let theme = maillage_core::directory::themes::list(&app.ctx).await.unwrap()[0].id;
+
     let mut paths: Vec<String> = maillage_web::router::PAGES
         .iter()
-        .map(|p| p.replace("{siren}", ALES))
+        .map(|p| {
+            p.replace("{siren}", ALES)
+                .replace("{profile}", &profile.to_string())
+                .replace("{import}", &clean_import.to_string())
+        })
         .collect();
     assert!(
         paths.iter().all(|p| !p.contains('{')),
@@ -299,6 +338,22 @@ async fn every_page_renders_for_every_role() {
     );
     paths.push(format!("/mot-de-passe/nouveau?jeton={reset}"));
     paths.push(format!("/invitation?jeton={invitation}"));
+    paths.extend([
+        "/annuaire?q=%C3%A9lodie".to_owned(),
+        "/annuaire?q=zzzzzz".to_owned(),
+        format!("/annuaire?q=a&organisation={ALES}&type=ca&region=76&departement=30&categorie=A&theme={theme}"),
+        "/annuaire?page=2".to_owned(),
+        "/annuaire?page=abc&categorie=Z&theme=x".to_owned(),
+        format!("/annuaire/export.csv?q=a&organisation={ALES}"),
+        format!("/annuaire/{profile}?info=fiche-modifiee"),
+        "/profil?info=profil-enregistre".to_owned(),
+        format!("/admin/import/{bad_import}"),
+        format!("/admin/import/{unmapped_import}"),
+    ]);
+    // Pages that hide themselves (404) from those they are not for: an
+    // administrative form, another person's pending import.
+    let may_hide = |path: &str| path.contains("/modifier") || path.starts_with("/admin/import/");
+    let mut seen_ok: BTreeSet<String> = BTreeSet::new();
 
     let mut rendered = 0;
     for (who, browser) in &callers {
@@ -307,19 +362,40 @@ async fn every_page_renders_for_every_role() {
             let res = app.get(path, Some(browser)).await;
             status_ok(&what, &res);
             if res.status == StatusCode::OK {
-                check_html(&what, &res);
+                // Downloads (CSV, vCard, photo) are not pages.
+                if res.content_type().starts_with("text/html") {
+                    check_html(&what, &res);
+                } else {
+                    assert!(!res.bytes.is_empty(), "{what} : réponse vide");
+                    assert!(
+                        ["text/csv", "text/vcard", "image/jpeg"]
+                            .iter()
+                            .any(|t| res.content_type().starts_with(t)),
+                        "{what} : {}",
+                        res.content_type()
+                    );
+                }
                 rendered += 1;
+                seen_ok.insert(path.clone());
             } else {
                 // Not for this caller: a login redirect or a French error page.
                 assert!(
                     res.status == StatusCode::SEE_OTHER && res.location().starts_with("/connexion?retour=")
-                        || res.status == StatusCode::FORBIDDEN,
+                        || res.status == StatusCode::FORBIDDEN
+                        || res.status == StatusCode::NOT_FOUND && *who != "anonyme" && may_hide(path),
                     "{what} : {} {}",
                     res.status,
                     res.location()
                 );
             }
         }
+    }
+    // Every page shows to someone.
+    for path in &paths {
+        assert!(
+            seen_ok.contains(path) || path.contains("jeton=inconnu"),
+            "{path} ne s'affiche pour personne"
+        );
     }
     // Each of the four sees at least the public pages.
     assert!(rendered >= paths.len() * 2, "{rendered} pages rendues seulement");
@@ -396,6 +472,30 @@ async fn every_page_renders_for_every_role() {
             ],
         ),
     ];
+    let mut own = crate::directory::Own::new("", "Encadrante");
+    own.email = "pas-une-adresse".into();
+    own.phone = "123".into();
+    own.category = "Z".into();
+    own.vis[2] = "tout-le-monde";
+    own.listed = "";
+    let own_pairs = own.pairs();
+    let own_refs: Vec<(&str, &str)> = own_pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut invalid = invalid;
+    invalid.push((member, "/profil".into(), own_refs));
+    invalid.push((
+        admin,
+        format!("/annuaire/{profile}/modifier"),
+        vec![
+            ("first_name", ""),
+            ("last_name", ""),
+            ("email", "x@"),
+            ("phone", "abc"),
+            ("category", "D"),
+        ],
+    ));
+    invalid.push((coordinator, "/admin/thematiques".into(), vec![("name", "")]));
+    let theme_path = format!("/admin/thematiques/{theme}");
+    invalid.push((coordinator, theme_path, vec![("name", "")]));
     for (browser, path, pairs) in invalid {
         let what = format!("POST {path} {pairs:?}");
         let res = app
@@ -405,6 +505,66 @@ async fn every_page_renders_for_every_role() {
         status_ok(&what, &res);
         check_html(&what, &res);
     }
+    // Uploads sent back with their errors.
+    let bad_csv = b"Nom;Prenom;Courriel\nMartin;Paul\n".to_vec();
+    let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec();
+    let uploads: Vec<(&Browser, &str, Vec<Part>)> = vec![
+        (
+            admin,
+            "/admin/import",
+            vec![
+                Part::field("organisation", ALES),
+                Part::file("file", "agents.csv", "text/csv", &bad_csv),
+            ],
+        ),
+        (admin, "/admin/import", vec![Part::field("organisation", "")]),
+        (
+            coordinator,
+            "/admin/import",
+            vec![
+                Part::field("organisation", ""),
+                Part::file("file", "a.csv", "text/csv", b""),
+            ],
+        ),
+        (
+            member,
+            "/profil/photo",
+            vec![Part::file("photo", "moi.jpg", "image/jpeg", &gif)],
+        ),
+        (member, "/profil/photo", vec![]),
+    ];
+    for (browser, path, parts) in uploads {
+        let what = format!("POST (multipart) {path}");
+        let res = app.upload(path, browser, &parts).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{what} : {}", res.body);
+        status_ok(&what, &res);
+        check_html(&what, &res);
+    }
+    // The report of an import, and a refused validation (409).
+    let res = app
+        .request(
+            Method::POST,
+            &format!("/admin/import/{bad_import}/valider"),
+            Some(admin),
+            Some(form(&[("inviter", "oui")])),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    status_ok("import refusé", &res);
+    check_html("import refusé", &res);
+    let res = app
+        .request(
+            Method::POST,
+            &format!("/admin/import/{clean_import}/valider"),
+            Some(admin),
+            Some(form(&[("inviter", "oui")])),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    check_html("rapport d'import", &res);
+
     // A freshly created API token is shown once, on a proper page.
     let res = app
         .request(
@@ -602,7 +762,7 @@ fn the_tag_scanner_reads_attributes() {
 #[test]
 fn the_page_checks_catch_defects() {
     use axum::http::{HeaderMap, HeaderValue};
-    let good = r##"<!DOCTYPE html><html lang="fr"><head><title>Accueil — Réseau · Maillage</title></head><body><a class="skip-link" href="#contenu">Aller au contenu</a><header><nav><a href="/">Accueil</a></nav></header><main id="contenu"><h1>Titre</h1><form><label for="q">Q</label><input id="q" name="q"><input type="hidden" name="t" value="1"></form></main><footer><a href="/accessibilite">Accessibilité</a></footer></body></html>"##;
+    let good = r##"<!DOCTYPE html><html lang="fr"><head><title>Accueil — Réseau · Maillage</title></head><body><a class="skip-link" href="#contenu">Aller au contenu</a><header><nav><a href="/">Accueil</a></nav></header><main id="contenu"><h1>Titre</h1><form><label for="q">Q</label><input id="q" name="q"><input type="hidden" name="t" value="1"><span id="l1">L</span><input type="checkbox" name="c" aria-labelledby="l1 q"></form></main><footer><a href="/accessibilite">Accessibilité</a></footer></body></html>"##;
     let page = |body: &str| {
         let mut headers = HeaderMap::new();
         headers.insert("content-type", HeaderValue::from_static("text/html; charset=utf-8"));
@@ -610,6 +770,7 @@ fn the_page_checks_catch_defects() {
             status: StatusCode::OK,
             headers,
             body: body.to_owned(),
+            bytes: body.as_bytes().to_vec(),
         }
     };
     check_html("modèle", &page(good));
@@ -634,6 +795,10 @@ fn the_page_checks_catch_defects() {
         (
             "<input id=\"q\" name=\"q\">",
             "<input id=\"q\" name=\"q\"><textarea id=\"contenu\"></textarea>",
+        ),
+        (
+            "<input id=\"q\" name=\"q\">",
+            "<input id=\"q\" name=\"q\"><input type=\"checkbox\" name=\"c\" aria-labelledby=\"absent\">",
         ),
     ];
     for (from, to) in defects {

@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use maillage_core::Actor;
 use uuid::Uuid;
 
-use crate::harness::{ALES, Browser, GRAND_EST, PASSWORD, Res, TestApp};
+use crate::harness::{ALES, Browser, GRAND_EST, PASSWORD, Part, Res, TestApp};
 
 // ---------------------------------------------------------------------------
 // The callers
@@ -84,6 +84,9 @@ struct Row {
     /// The call ends the caller's session (login, logout): each cell runs
     /// from a session of its own.
     fresh: bool,
+    /// The body is sent as `multipart/form-data` (file uploads): a value
+    /// `{png}` is a PNG photo, `{csv}` an agents file.
+    multipart: bool,
 }
 
 const fn get(path: &'static str, expect: [E; 7]) -> Row {
@@ -93,6 +96,7 @@ const fn get(path: &'static str, expect: [E; 7]) -> Row {
         body: &[],
         expect,
         fresh: false,
+        multipart: false,
     }
 }
 const fn post(path: &'static str, body: &'static [(&'static str, &'static str)], expect: [E; 7]) -> Row {
@@ -102,6 +106,7 @@ const fn post(path: &'static str, body: &'static [(&'static str, &'static str)],
         body,
         expect,
         fresh: false,
+        multipart: false,
     }
 }
 const fn post_fresh(path: &'static str, body: &'static [(&'static str, &'static str)], expect: [E; 7]) -> Row {
@@ -111,6 +116,17 @@ const fn post_fresh(path: &'static str, body: &'static [(&'static str, &'static 
         body,
         expect,
         fresh: true,
+        multipart: false,
+    }
+}
+const fn upload(path: &'static str, body: &'static [(&'static str, &'static str)], expect: [E; 7]) -> Row {
+    Row {
+        method: "POST",
+        path,
+        body,
+        expect,
+        fresh: false,
+        multipart: true,
     }
 }
 
@@ -118,6 +134,52 @@ const ALL_OK: [E; 7] = [Okay; 7];
 const ACCOUNT: [E; 7] = [Login, Okay, Okay, Okay, Okay, Okay, Okay];
 const COORDINATOR_PAGE: [E; 7] = [Login, Deny, Deny, Deny, Deny, Deny, Okay];
 const COORDINATOR_ACTION: [E; 7] = [Login, Deny, Deny, Deny, Deny, Deny, Done];
+/// The organisation's administrators and the coordinator; hidden from the rest.
+const ALES_ADMINS: [E; 7] = [Login, Hide, Hide, Hide, Okay, Hide, Okay];
+const GE_ADMINS: [E; 7] = [Login, Hide, Hide, Hide, Hide, Okay, Okay];
+const ALES_ADMINS_DO: [E; 7] = [Login, Hide, Hide, Hide, Done, Hide, Done];
+const GE_ADMINS_DO: [E; 7] = [Login, Hide, Hide, Hide, Hide, Done, Done];
+/// Everyone with an account (each has a directory profile).
+const ACCOUNT_DO: [E; 7] = [Login, Done, Done, Done, Done, Done, Done];
+/// The administrative fields of a profile, as its administrators edit them.
+const ADMIN_FIELDS: &[(&str, &str)] = &[
+    ("first_name", "Prénom"),
+    ("last_name", "Nom {n}"),
+    ("function_title", "Fonction {n}"),
+    ("direction", "Direction"),
+    ("service", ""),
+    ("category", "A"),
+    ("cadre", ""),
+    ("email", ""),
+    ("phone", "04 66 00 00 00"),
+];
+/// The person's whole form (`/profil`).
+const OWN_FIELDS: &[(&str, &str)] = &[
+    ("first_name", "Prénom"),
+    ("last_name", "Nom {n}"),
+    ("function_title", "Fonction {n}"),
+    ("direction", ""),
+    ("service", ""),
+    ("category", ""),
+    ("cadre", ""),
+    ("email", ""),
+    ("phone", ""),
+    ("bio", "Présentation {n}"),
+    ("languages", "anglais"),
+    ("function_vis", "reseau"),
+    ("unit_vis", "reseau"),
+    ("category_vis", "organisation"),
+    ("cadre_vis", "prive"),
+    ("email_vis", "organisation"),
+    ("phone_vis", "organisation"),
+    ("bio_vis", "reseau"),
+    ("languages_vis", "reseau"),
+    ("themes_vis", "reseau"),
+    ("photo_vis", "reseau"),
+    ("listed", "reseau"),
+];
+/// The columns of the `{csv}` agents file.
+const COLUMNS: &[(&str, &str)] = &[("colonne", "nom"), ("colonne", "prenom"), ("colonne", "courriel")];
 const PASSWORDS: &[(&str, &str)] = &[
     ("current", "{password}"),
     ("password", "{password}"),
@@ -205,6 +267,58 @@ const TABLE: &[Row] = &[
                                                               COORDINATOR_ACTION),
     post("/admin/organisations/{ge}/adhesion", &[("membership", "membre"), ("joined_on", "2020-06-15"), ("left_on", "")],
                                                               COORDINATOR_ACTION),
+    // --- The directory: any account; a profile only to those it is listed for --
+    get("/annuaire",                                          ACCOUNT),
+    get("/annuaire?q=martin&categorie=A&page=2",              ACCOUNT),
+    // Exports: administrators of some organisation, and the coordinator (403 for the rest).
+    get("/annuaire/export.csv",                              [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    get("/annuaire/export.csv?organisation={ales}&q=a",      [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    get("/annuaire/{ales_profile}",                           ACCOUNT),
+    get("/annuaire/{ge_profile}",                             ACCOUNT),
+    // Listed for its organisation only: not for another organisation's people.
+    get("/annuaire/{ales_orgonly}",                          [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    // Out of the directory: its organisation's administrators and the coordinator.
+    get("/annuaire/{ales_private}",                           ALES_ADMINS),
+    get("/annuaire/{unknown_id}",                            [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/annuaire/{ales_profile}/vcard",                     ACCOUNT),
+    get("/annuaire/{ales_orgonly}/vcard",                    [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/annuaire/{ales_private}/vcard",                     ALES_ADMINS),
+    get("/annuaire/{ales_profile}/photo",                     ACCOUNT),
+    get("/annuaire/{ales_private}/photo",                     ALES_ADMINS),
+    // No photo: nothing to show anyone.
+    get("/annuaire/{ge_profile}/photo",                      [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    // Administrative fields: the organisation's administrators (404 for the rest) and the coordinator.
+    get("/annuaire/{ales_profile}/modifier",                  ALES_ADMINS),
+    get("/annuaire/{ales_private}/modifier",                  ALES_ADMINS),
+    get("/annuaire/{ge_profile}/modifier",                    GE_ADMINS),
+    post("/annuaire/{ales_profile}/modifier", ADMIN_FIELDS,   ALES_ADMINS_DO),
+    post("/annuaire/{ge_profile}/modifier", ADMIN_FIELDS,     GE_ADMINS_DO),
+    post("/annuaire/{ales_victim}/supprimer", &[],            ALES_ADMINS_DO),
+    post("/annuaire/{ge_victim}/supprimer", &[],              GE_ADMINS_DO),
+    // One's own profile.
+    get("/profil",                                            ACCOUNT),
+    post("/profil", OWN_FIELDS,                               ACCOUNT_DO),
+    upload("/profil/photo", &[("photo", "{png}")],            ACCOUNT_DO),
+    post("/profil/photo/supprimer", &[],                      ACCOUNT_DO),
+    // Themes: the coordinator only.
+    get("/admin/thematiques",                                 COORDINATOR_PAGE),
+    post("/admin/thematiques", &[("name", "Thématique {n}")], COORDINATOR_ACTION),
+    post("/admin/thematiques/suggerees", &[("suggeree", "{missing_starter}")], COORDINATOR_ACTION),
+    post("/admin/thematiques/{theme}", &[("name", "Renommée {n}")], COORDINATOR_ACTION),
+    post("/admin/thematiques/{theme}/supprimer", &[],         COORDINATOR_ACTION),
+    // Imports: an organisation's administrators (and the coordinator), each
+    // their own pending imports only.
+    get("/admin/import",                                     [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    upload("/admin/import", &[("organisation", "{ales}"), ("file", "{csv}")], ALES_ADMINS_DO),
+    upload("/admin/import", &[("organisation", "{ge}"), ("file", "{csv}")],   GE_ADMINS_DO),
+    get("/admin/import/{import}",                             ALES_ADMINS),
+    // Someone else's pending import: not even the coordinator.
+    get("/admin/import/{foreign_import}",                    [Login,    Hide,     Hide,     Hide,     Okay,     Hide,     Hide]),
+    post("/admin/import/{import}/colonnes", COLUMNS,          ALES_ADMINS_DO),
+    post("/admin/import/{foreign_import}/colonnes", COLUMNS, [Login,    Hide,     Hide,     Hide,     Done,     Hide,     Hide]),
+    post("/admin/import/{import}/valider", &[("inviter", "non")], ALES_ADMINS),
+    post("/admin/import/{foreign_import}/valider", &[("inviter", "non")], [Login, Hide, Hide,  Hide,     Okay,     Hide,     Hide]),
+    post("/admin/import/{import}/abandonner", &[],            ALES_ADMINS_DO),
     // --- API (with each caller's personal token; anonymous: none) --------------
     get("/api/openapi.json",                                  ALL_OK),
     get("/api/v1/organisations",                              ALL_OK),
@@ -214,6 +328,12 @@ const TABLE: &[Row] = &[
     // An organisation outside the network: 404 for all (which organisations are members is public).
     get("/api/v1/organisations/{new_siren}/personnes",       [Hide;  7]),
     get("/api/v1/moi",                                       [Unauth,   Okay,       Okay,       Okay,       Okay,       Okay,       Okay]),
+    get("/api/v1/annuaire",                                  [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/annuaire?q=a&organisation={ales}",          [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/annuaire/{ales_profile}",                   [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/annuaire/{ales_orgonly}",                   [Unauth,   Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/api/v1/annuaire/{ales_private}",                   [Unauth,   Hide,     Hide,     Hide,     Okay,     Hide,     Okay]),
+    get("/api/v1/annuaire/{unknown_id}",                     [Unauth,   Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
 ];
 
 // ---------------------------------------------------------------------------
@@ -307,19 +427,20 @@ fn the_table_covers_every_route_of_the_router() {
         unknown.is_empty(),
         "lignes de la table qui ne correspondent à aucune route : {unknown:?}"
     );
-    // And the GET pages the page tests walk through are routes too.
+    // And the GET pages the page tests walk through are routes too (their
+    // parameters may be named differently: `{profile}` for `{id}`).
     for p in maillage_web::router::PAGES {
         assert!(
-            routes.contains(&("GET".to_owned(), (*p).to_owned())),
+            routes_shaped.contains(&("GET".to_owned(), shape(p))),
             "PAGES contient {p}, absent du routeur"
         );
     }
     let gets: BTreeSet<_> = routes
         .iter()
         .filter(|(m, p)| m == "GET" && !p.starts_with("/api") && !p.starts_with("/static") && p != "/health")
-        .map(|(_, p)| p.as_str())
+        .map(|(_, p)| shape(p))
         .collect();
-    let pages: BTreeSet<_> = maillage_web::router::PAGES.iter().copied().collect();
+    let pages: BTreeSet<_> = maillage_web::router::PAGES.iter().map(|p| shape(p)).collect();
     assert_eq!(gets, pages, "PAGES doit lister toutes les pages GET du routeur");
 }
 
@@ -341,6 +462,9 @@ struct Snapshot {
     schools: Vec<i64>,
     profiles: Vec<String>,
     accounts: Vec<String>,
+    /// The directory: profiles, their history, themes, photos, pending
+    /// imports (with their column mappings).
+    directory: Vec<String>,
 }
 
 struct World {
@@ -397,7 +521,27 @@ async fn snapshot(app: &TestApp, w: &World) -> Snapshot {
         tokens.sort();
         accounts.push(format!("{} {:?} {tokens:?}", row.email, row.password_hash));
     }
+    let mut directory = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) FROM profiles",
+        "SELECT COUNT(*) FROM profile_changes",
+        "SELECT COUNT(*) FROM profile_themes",
+        "SELECT COUNT(*) FROM profile_photos",
+        "SELECT COUNT(*) FROM themes",
+        "SELECT COUNT(*) FROM imports",
+    ] {
+        let n: i64 = c.ex().fetch_scalar(maillage_db::query(sql)).await.unwrap();
+        directory.push(format!("{sql}: {n}"));
+    }
+    let mut mappings: Vec<(Option<String>,)> = c
+        .ex()
+        .fetch_all(maillage_db::query("SELECT mapping FROM imports"))
+        .await
+        .unwrap();
+    mappings.sort();
+    directory.push(format!("{mappings:?}"));
     Snapshot {
+        directory,
         audit_entries: c
             .ex()
             .fetch_scalar(count("SELECT COUNT(*) FROM audit_log"))
@@ -419,6 +563,80 @@ async fn snapshot(app: &TestApp, w: &World) -> Snapshot {
         schools: schools_,
         profiles,
         accounts,
+    }
+}
+
+/// The directory's fixed placeholders: profiles of demo people (not callers).
+struct DirectoryWorld {
+    /// Listed for the network, with a photo.
+    ales_profile: Uuid,
+    /// Listed for the network, without a photo.
+    ge_profile: Uuid,
+    /// Listed for its organisation only.
+    ales_orgonly: Uuid,
+    /// Out of the directory, with a photo.
+    ales_private: Uuid,
+}
+
+/// Picks fictional people of the demo (no password, no role beyond member)
+/// and sets their profiles as the people themselves would.
+async fn directory_world(app: &TestApp, ales: Uuid, ge: Uuid) -> DirectoryWorld {
+    let people = |org: Uuid| async move {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        let mut out = Vec::new();
+        for u in maillage_db::users::in_organisation(c.ex(), org).await.unwrap() {
+            let roles = maillage_db::roles::of_user(c.ex(), u.id).await.unwrap();
+            if u.password_hash.is_none() && roles.iter().all(|r| r.role == "member") {
+                out.push(u.id);
+            }
+        }
+        out
+    };
+    let ales_people = people(ales).await;
+    let ge_people = people(ge).await;
+    // Skip the first (the table's {ales_person}, {ge_person}).
+    let (a, b, c) = (ales_people[1], ales_people[2], ales_people[3]);
+    let g = ge_people[1];
+    let photo = crate::harness::png(80, 80);
+    let save = |user: Uuid, listed: &'static str| async move {
+        let actor = actor(app, user).await;
+        let current = {
+            let mut conn = app.ctx.db.conn().await.unwrap();
+            let id = maillage_db::profiles::id_of_user(conn.ex(), user)
+                .await
+                .unwrap()
+                .unwrap();
+            maillage_core::directory::profile::get(&app.ctx, &actor, id)
+                .await
+                .unwrap()
+        };
+        let mut own = crate::directory::Own::new(&current.first_name, &current.last_name);
+        own.function_title = "Chargée de mission".into();
+        own.listed = listed;
+        own.save(app, user).await;
+        current.id
+    };
+    let ales_profile = save(a, "reseau").await;
+    crate::directory::set_photo(app, a, photo.clone()).await;
+    let ales_orgonly = save(b, "organisation").await;
+    let ales_private = save(c, "prive").await;
+    crate::directory::set_photo(app, c, photo).await;
+    let ge_profile = {
+        let mut conn = app.ctx.db.conn().await.unwrap();
+        let id = maillage_db::profiles::id_of_user(conn.ex(), g).await.unwrap().unwrap();
+        drop(conn);
+        // The demo may have given it one: none here.
+        let actor = actor(app, g).await;
+        maillage_core::directory::edit::set_own_photo(&app.ctx, &actor, None)
+            .await
+            .unwrap();
+        id
+    };
+    DirectoryWorld {
+        ales_profile,
+        ge_profile,
+        ales_orgonly,
+        ales_private,
     }
 }
 
@@ -634,6 +852,7 @@ async fn every_route_for_every_caller() {
         (ales_school, ge_school, ales_person, ge_person, third)
     };
     let (foreign_token, _) = new_token(&app, third_party, "jeton du tiers").await;
+    let directory = directory_world(&app, ales, ge).await;
     let network: BTreeSet<String> = {
         let mut c = app.ctx.db.conn().await.unwrap();
         maillage_db::organisations::list(
@@ -654,6 +873,7 @@ async fn every_route_for_every_caller() {
         .map(|c| c.siren.as_str().to_owned())
         .filter(|s| !network.contains(s));
 
+    let photo = crate::harness::png(80, 80);
     let started = std::time::Instant::now();
     let mut cells = 0;
     let mut before = snapshot(&app, &world).await;
@@ -688,6 +908,90 @@ async fn every_route_for_every_caller() {
             } else {
                 String::new()
             };
+            // The directory's single-use things: a profile to delete, a
+            // theme, a pending import (the caller's own when they may import
+            // for Alès, else its administrator's).
+            let victim = |siren: &'static str| {
+                let app = &app;
+                let n = n.clone();
+                async move {
+                    let email = format!("victime-{n}@{siren}.fr");
+                    let file = format!("Nom;Prénom;Courriel\nVictime;Cellule {n};{email}\n");
+                    let out =
+                        maillage_core::directory::import::from_cli(&app.ctx, siren, file.as_bytes(), false, false)
+                            .await
+                            .unwrap();
+                    assert!(out.written);
+                    let mut c = app.ctx.db.conn().await.unwrap();
+                    maillage_db::profiles::by_email(c.ex(), &email)
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .0
+                        .to_string()
+                }
+            };
+            let ales_victim = if needs("{ales_victim}") {
+                victim(ALES).await
+            } else {
+                String::new()
+            };
+            let ge_victim = if needs("{ge_victim}") {
+                victim(GRAND_EST).await
+            } else {
+                String::new()
+            };
+            let coordinator = actor(&app, callers[5]).await;
+            let theme = if needs("{theme}") {
+                maillage_core::directory::themes::add(&app.ctx, &coordinator, &format!("À changer {n}"))
+                    .await
+                    .unwrap()
+                    .to_string()
+            } else {
+                String::new()
+            };
+            if needs("{missing_starter}") {
+                let present = maillage_core::directory::themes::list(&app.ctx).await.unwrap();
+                let starter = present
+                    .iter()
+                    .find(|t| maillage_core::directory::themes::STARTER.contains(&t.name.as_str()))
+                    .expect("une thématique suggérée");
+                maillage_core::directory::themes::remove(&app.ctx, &coordinator, starter.id)
+                    .await
+                    .unwrap();
+            }
+            let import_of = |user: Uuid| {
+                let app = &app;
+                let n = n.clone();
+                async move {
+                    let file = format!("Nom;Prénom;Courriel\nImport;Cellule {n};import-{n}@ales.fr\n");
+                    maillage_core::directory::import::upload(
+                        &app.ctx,
+                        &actor(app, user).await,
+                        ALES,
+                        "agents.csv",
+                        file.as_bytes(),
+                    )
+                    .await
+                    .unwrap()
+                    .to_string()
+                }
+            };
+            let import = if needs("{import}") {
+                let mine = col > 0
+                    && maillage_core::policy::allows(
+                        &actor(&app, me).await,
+                        &maillage_core::policy::Action::ImportPeople { organisation: ales },
+                    );
+                import_of(if mine { me } else { callers[3] }).await
+            } else {
+                String::new()
+            };
+            let foreign_import = if needs("{foreign_import}") {
+                import_of(callers[3]).await
+            } else {
+                String::new()
+            };
             let subst = |s: &str| {
                 s.replace("{ales}", ALES)
                     .replace("{ge}", GRAND_EST)
@@ -705,12 +1009,36 @@ async fn every_route_for_every_caller() {
                     .replace("{invitation_token}", &invitation_token)
                     .replace("{own_token}", &own_token)
                     .replace("{foreign_token}", &foreign_token.to_string())
+                    .replace("{ales_profile}", &directory.ales_profile.to_string())
+                    .replace("{ge_profile}", &directory.ge_profile.to_string())
+                    .replace("{ales_orgonly}", &directory.ales_orgonly.to_string())
+                    .replace("{ales_private}", &directory.ales_private.to_string())
+                    .replace("{unknown_id}", &Uuid::now_v7().to_string())
+                    .replace("{ales_victim}", &ales_victim)
+                    .replace("{ge_victim}", &ge_victim)
+                    .replace("{theme}", &theme)
+                    .replace("{missing_starter}", "")
+                    .replace("{import}", &import)
+                    .replace("{foreign_import}", &foreign_import)
             };
             let path = subst(row.path);
             assert!(!path.contains('{'), "paramètre inconnu dans {path}");
             let body: Vec<(String, String)> = row.body.iter().map(|(k, v)| ((*k).to_owned(), subst(v))).collect();
             let pairs: Vec<(&str, &str)> = body.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            if needs("{reset_token}") || needs("{invitation_token}") || needs("{own_token}") {
+            if [
+                "{reset_token}",
+                "{invitation_token}",
+                "{own_token}",
+                "{ales_victim}",
+                "{ge_victim}",
+                "{theme}",
+                "{missing_starter}",
+                "{import}",
+                "{foreign_import}",
+            ]
+            .iter()
+            .any(|p| needs(p))
+            {
                 before = snapshot(&app, &world).await;
             }
 
@@ -728,18 +1056,42 @@ async fn every_route_for_every_caller() {
                 } else {
                     &browsers[col]
                 };
-                let method = if row.method == "GET" { Method::GET } else { Method::POST };
-                let body = (row.method == "POST").then(|| crate::harness::form(&pairs));
-                app.request(method, &path, Some(browser), body, &[]).await
+                if row.multipart {
+                    let csv = format!("Nom;Prénom;Courriel\nEnvoi;Cellule {n};envoi-{n}@ales.fr\n");
+                    let parts: Vec<Part> = pairs
+                        .iter()
+                        .map(|(k, v)| match *v {
+                            "{png}" => Part::file(k, "photo.png", "image/png", &photo),
+                            "{csv}" => Part::file(k, "agents.csv", "text/csv", csv.as_bytes()),
+                            v => Part::field(k, v),
+                        })
+                        .collect();
+                    app.upload(&path, browser, &parts).await
+                } else {
+                    let method = if row.method == "GET" { Method::GET } else { Method::POST };
+                    let body = (row.method == "POST").then(|| crate::harness::form(&pairs));
+                    app.request(method, &path, Some(browser), body, &[]).await
+                }
             };
             check(&cell, *expected, &res);
 
             // A refused call, and any GET, writes nothing; an accepted action does.
-            let after = snapshot(&app, &world).await;
+            let mut after = snapshot(&app, &world).await;
             let refused = matches!(expected, Login | Unauth | Deny | Hide);
             let writes =
                 row.method == "POST" && !matches!(row.path, "/connexion" | "/deconnexion" | "/mot-de-passe-oublie");
-            if refused || row.method == "GET" || !writes {
+            if !refused && row.path.starts_with("/annuaire/export.csv") {
+                // An export of personal data is recorded in the audit log, and
+                // that is all it writes.
+                assert_eq!(
+                    after.audit_entries,
+                    before.audit_entries + 1,
+                    "{cell} : export non journalisé"
+                );
+                after.audit_entries -= 1;
+                assert_eq!(before, after, "{cell} : l'appel a modifié les données");
+                after.audit_entries += 1;
+            } else if refused || row.method == "GET" || !writes {
                 assert_eq!(before, after, "{cell} : l'appel a modifié les données");
             } else {
                 assert_ne!(before, after, "{cell} : l'action acceptée n'a rien enregistré");
@@ -962,5 +1314,140 @@ async fn a_revoked_token_gets_401() {
         let res = app.api(&path, Some(t)).await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{t} : {}", res.body);
         assert_eq!(res.json()["erreur"], "jeton-invalide", "{t}");
+    }
+}
+
+/// The directory's lists, searches, filters, exports and API answers show
+/// a profile, and match on a field, only for those who may see them — with
+/// the table's seven callers (HR and trainers are plain members here).
+#[tokio::test]
+async fn directory_lists_and_searches_do_not_leak() {
+    let app = TestApp::with_demo().await;
+    app.user(OTHER_ADMIN, "org-admin", Some(GRAND_EST)).await;
+    let ales = org_id(&app, ALES).await;
+    let ge = org_id(&app, GRAND_EST).await;
+    let world = directory_world(&app, ales, ge).await;
+    let coordinator = user_id(&app, "animation@demo.example").await;
+    let secret_theme = crate::directory::theme(&app, coordinator, "Fuitethème").await;
+
+    // A profile in the directory with fields at each level, and one out of it.
+    let (shown, gone) = (world.ales_profile, world.ales_private);
+    let app_ = &app;
+    let account_of = |profile: Uuid| async move {
+        let mut c = app_.ctx.db.conn().await.unwrap();
+        let everything = maillage_db::profiles::Scope {
+            everything: true,
+            ..Default::default()
+        };
+        let row = maillage_db::profiles::by_id(c.ex(), &everything, profile)
+            .await
+            .unwrap()
+            .unwrap();
+        row.user_id.expect("un compte")
+    };
+    let shown_user = account_of(shown).await;
+    let mut own = crate::directory::Own::new("Prénom", "Fuitevisible");
+    own.function_title = "fuitefonctionreseau".into();
+    own.cadre = "fuitecadreorga".into();
+    own.email = "fuite.courriel@ales.fr".into();
+    own.bio = "fuitebioprive".into();
+    own.expertise = vec![secret_theme.to_string()];
+    own.vis = [
+        "reseau",
+        "reseau",
+        "reseau",
+        "organisation",
+        "organisation",
+        "organisation",
+        "prive",
+        "reseau",
+        "prive",
+        "reseau",
+    ];
+    own.save(&app, shown_user).await;
+    let gone_user = account_of(gone).await;
+    let mut own = crate::directory::Own::new("Prénom", "Fuitenom");
+    own.function_title = "fuitesortie".into();
+    own.listed = "prive";
+    own.save(&app, gone_user).await;
+
+    // The tier of each column for Alès's profiles (None: anonymous).
+    let tiers = [None, Some(1), Some(1), Some(1), Some(2), Some(0), Some(2)];
+    let exports = [false, false, false, false, true, true, true];
+    for col in 0..CALLERS.len() {
+        let who = CALLERS[col];
+        let (browser, token) = match EMAILS[col] {
+            Some(e) => {
+                let id = user_id(&app, e).await;
+                (session_of(&app, id).await, Some(new_token(&app, id, "fuites").await.1))
+            }
+            None => (Browser::default(), None),
+        };
+        let Some(tier) = tiers[col] else {
+            for path in ["/annuaire?q=fuite", "/annuaire/export.csv?q=fuite"] {
+                let res = app.get(path, Some(&browser)).await;
+                assert_eq!(res.status, StatusCode::SEE_OTHER, "[{who}] {path}");
+                assert!(!res.body.contains("fuite"), "[{who}] {path}");
+            }
+            let res = app.api("/api/v1/annuaire?q=fuite", None).await;
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "[{who}]");
+            assert!(!res.body.contains("fuite"), "[{who}]");
+            continue;
+        };
+        for (query, profile, visible) in [
+            ("q=fuitefonctionreseau", shown, true),
+            ("q=fuitecadreorga", shown, tier >= 1),
+            ("q=fuite.courriel", shown, tier >= 1),
+            ("q=fuitebioprive", shown, tier == 2),
+            (&*format!("theme={secret_theme}"), shown, tier == 2),
+            ("q=fuitenom", gone, tier == 2),
+            ("q=fuitesortie", gone, tier == 2),
+            (&*format!("organisation={ALES}&q=prenom"), gone, tier == 2),
+        ] {
+            let res = app.get(&format!("/annuaire?{query}"), Some(&browser)).await;
+            assert_eq!(res.status, StatusCode::OK, "[{who}] {query}");
+            assert_eq!(
+                res.body.contains(&format!("href=\"/annuaire/{profile}\"")),
+                visible,
+                "[{who}] /annuaire?{query}"
+            );
+            let api = app.api(&format!("/api/v1/annuaire?{query}"), token.as_deref()).await;
+            assert_eq!(api.status, StatusCode::OK, "[{who}] API {query} : {}", api.body);
+            assert_eq!(api.body.contains(&profile.to_string()), visible, "[{who}] API ?{query}");
+        }
+        // What a list shows: never the hidden fields, never the hidden profile.
+        let res = app.get("/annuaire?q=fuite", Some(&browser)).await;
+        let api = app.api("/api/v1/annuaire?q=fuite", token.as_deref()).await;
+        for (hidden, secret) in [
+            (tier < 2, "fuitebioprive"),
+            (tier < 1, "fuitecadreorga"),
+            (tier < 1, "fuite.courriel@ales.fr"),
+            (tier < 2, "Fuitethème"),
+            (tier < 2, "Fuitenom"),
+        ] {
+            if hidden {
+                // The results (the theme filter above them lists every theme).
+                let text = res.text();
+                let results = &text[text.find("role=\"status\"").expect("résultats")..];
+                assert!(!results.contains(secret), "[{who}] liste : {secret}");
+                assert!(!api.body.contains(secret), "[{who}] API : {secret}");
+            }
+        }
+        // Exports: administrators, with only what they see.
+        let res = app.get("/annuaire/export.csv?q=fuite", Some(&browser)).await;
+        if !exports[col] {
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "[{who}] export");
+            assert!(!res.body.contains("fuite"), "[{who}] export");
+            continue;
+        }
+        assert_eq!(res.status, StatusCode::OK, "[{who}] export");
+        let rows = crate::directory::parse_csv(&res.body);
+        let names: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+        assert!(names.contains(&"Fuitevisible"), "[{who}] export : {names:?}");
+        assert_eq!(names.contains(&"Fuitenom"), tier == 2, "[{who}] export : {names:?}");
+        let visible = rows.iter().find(|r| r[0] == "Fuitevisible").unwrap();
+        assert_eq!(visible[9].is_empty(), tier < 1, "[{who}] export, courriel");
+        assert_eq!(visible[8].is_empty(), tier < 1, "[{who}] export, cadre");
+        assert_eq!(visible[12].is_empty(), tier < 2, "[{who}] export, expertises");
     }
 }

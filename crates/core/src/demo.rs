@@ -660,7 +660,11 @@ mod tests {
                 assert!(STARTER.contains(&t.as_str()), "{t} is not a starter theme");
             }
         }
-        assert!(posts.iter().any(|p| p.feminine.contains("élue") || p.feminine.contains("élus")));
+        assert!(
+            posts
+                .iter()
+                .any(|p| p.feminine.contains("élue") || p.feminine.contains("élus"))
+        );
         assert!(BIOS.lines().filter(|l| !l.trim().is_empty()).count() >= 10);
     }
 

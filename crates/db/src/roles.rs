@@ -54,6 +54,16 @@ pub async fn revoke(ex: Ex<'_>, user_id: Uuid, organisation_id: Option<Uuid>, ro
     .await
 }
 
+/// Withdraws every role an account holds in one organisation.
+pub async fn revoke_all_in(ex: Ex<'_>, user_id: Uuid, organisation_id: Uuid) -> DbResult<u64> {
+    ex.execute(
+        query("DELETE FROM role_assignments WHERE user_id = $1 AND organisation_id = $2")
+            .bind(user_id)
+            .bind(organisation_id),
+    )
+    .await
+}
+
 pub async fn of_user(ex: Ex<'_>, user_id: Uuid) -> DbResult<Vec<RoleRow>> {
     ex.fetch_all(
         query(

@@ -303,14 +303,17 @@ pub async fn set_own_photo(ctx: &Ctx, actor: &Actor, upload: Option<Vec<u8>>) ->
     };
     let mut tx = ctx.db.begin().await?;
     let id = db::id_of_user(tx.ex(), me.id).await?.ok_or(CoreError::NotFound)?;
-    db::set_photo(tx.ex(), id, jpeg.as_deref()).await?;
-    db::record_change(tx.ex(), id, Some(me.id), "profil", &["photo"]).await?;
+    // Removing a photo there is not changes nothing, and is not history.
+    if db::set_photo(tx.ex(), id, jpeg.as_deref()).await? > 0 {
+        db::record_change(tx.ex(), id, Some(me.id), "profil", &["photo"]).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
 
 /// An administrator removes a profile from the directory for good (the
-/// person left the organisation). Their account, if any, stays.
+/// person left the organisation): the profile, its history and the person's
+/// roles in that organisation go; their account, if any, stays.
 pub async fn remove(ctx: &Ctx, actor: &Actor, id: Uuid) -> CoreResult<String> {
     let scope = policy::directory_scope(actor).ok_or(CoreError::Unauthenticated)?;
     let mut tx = ctx.db.begin().await?;
@@ -322,6 +325,11 @@ pub async fn remove(ctx: &Ctx, actor: &Actor, id: Uuid) -> CoreResult<String> {
         },
     )?;
     db::delete(tx.ex(), id, row.search_seq).await?;
+    // The person left the organisation: their roles there go too, or their
+    // next visit to « Ma fiche » would give them a new profile in it.
+    if let Some(user) = row.user_id {
+        maillage_db::roles::revoke_all_in(tx.ex(), user, row.organisation_id).await?;
+    }
     let name = format!("{} {}", row.first_name, row.last_name);
     maillage_db::audit::record(tx.ex(), actor.user_id(), "profile.delete", &name, &row.org_siren).await?;
     tx.commit().await?;
