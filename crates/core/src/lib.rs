@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod actor;
 pub mod api_tokens;
 pub mod cache;
+pub mod catalogue;
 pub mod config;
 pub mod context;
 pub mod demo;

@@ -52,6 +52,8 @@ pub enum Action<'a> {
     ImportPeople { organisation: Uuid },
     /// Manage the network's list of themes.
     ManageThemes,
+    /// Read the catalogue of modules (which modules: [`catalogue_viewer`]).
+    ViewCatalogue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +77,7 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
     }
     let admin_of = |org: Uuid| actor.has_role_in(Role::OrgAdmin, org);
     match action {
-        Action::UseAccount | Action::ViewDirectory => Allow,
+        Action::UseAccount | Action::ViewDirectory | Action::ViewCatalogue => Allow,
         Action::Administer
         | Action::ManageNetwork
         | Action::CreateOrganisation
@@ -146,6 +148,19 @@ pub fn directory_scope(actor: &Actor) -> Option<maillage_db::profiles::Scope> {
         }
     }
     Some(scope)
+}
+
+/// Which modules of the catalogue a viewer sees besides the shared ones:
+/// those of the schools of their organisations (all, for the coordinator).
+pub fn catalogue_viewer(actor: &Actor) -> Option<maillage_db::modules::Viewer> {
+    let user = actor.user()?;
+    let mut member_of: Vec<Uuid> = user.roles.iter().filter_map(|(_, o)| *o).collect();
+    member_of.sort_unstable();
+    member_of.dedup();
+    Some(maillage_db::modules::Viewer {
+        everything: actor.is_coordinator(),
+        member_of,
+    })
 }
 
 /// `decide` as a `Result`, for operations: `policy::require(actor, &action)?`.

@@ -64,6 +64,25 @@ pub async fn of_organisation(ctx: &Ctx, organisation_id: Uuid) -> CoreResult<Vec
     Ok((*schools).clone())
 }
 
+/// Every school of the network (for choosing where a module goes).
+pub async fn all(ctx: &Ctx) -> CoreResult<Vec<School>> {
+    let mut conn = ctx.db.conn().await?;
+    let rows = db::all(conn.ex()).await?;
+    hydrate(conn.ex(), rows).await
+}
+
+/// The schools whose catalogue `actor` may manage.
+pub async fn manageable(ctx: &Ctx, actor: &Actor) -> CoreResult<Vec<School>> {
+    Ok(all(ctx)
+        .await?
+        .into_iter()
+        .filter(|s| {
+            let ids: Vec<Uuid> = s.organisations.iter().map(|o| o.id).collect();
+            policy::allows(actor, &Action::ManageSchool { organisations: &ids })
+        })
+        .collect())
+}
+
 pub async fn get(ctx: &Ctx, id: Uuid) -> CoreResult<School> {
     let mut conn = ctx.db.conn().await?;
     let r = db::by_id(conn.ex(), id).await?.ok_or(CoreError::NotFound)?;

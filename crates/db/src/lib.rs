@@ -16,6 +16,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod jobs;
 pub mod login_failures;
+pub mod modules;
 pub mod network;
 pub mod one_time_tokens;
 pub mod organisations;

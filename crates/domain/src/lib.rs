@@ -1,6 +1,7 @@
 //! Value types of Maillage. Nothing here does I/O: a value that exists past a
 //! constructor (`parse`) is valid, so the other crates never re-check it.
 
+pub mod catalogue;
 pub mod category;
 pub mod email;
 pub mod org_kind;

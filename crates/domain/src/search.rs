@@ -96,6 +96,13 @@ impl Query {
         (!terms.is_empty()).then_some(Query { terms })
     }
 
+    /// The terms as (word, stem): a text matches when, for every term, one of
+    /// its words starts with `word` or equals `stem` (for LIKE-based search
+    /// over small tables).
+    pub fn terms(&self) -> Vec<(String, Option<String>)> {
+        self.terms.iter().map(|t| (t.word.clone(), t.stem.clone())).collect()
+    }
+
     /// SQLite FTS5 MATCH expression: `("elus"* OR "elu") AND ("saint"*)`.
     pub fn fts5(&self) -> String {
         self.join(" AND ", |t| match &t.stem {

@@ -54,6 +54,9 @@ const NOTICES: &[(&str, &str)] = &[
         "invitation-acceptee",
         "Invitation acceptée : votre nouveau rôle figure ci-dessous.",
     ),
+    ("module-enregistre", "Le module a été enregistré."),
+    ("module-repris", "Le module figure désormais dans le catalogue de votre école."),
+    ("module-retire", "Le module a été retiré du catalogue de votre école."),
     ("fiche-modifiee", "La fiche a été mise à jour."),
     ("fiche-supprimee", "La fiche a été supprimée de l'annuaire."),
     (

@@ -19,7 +19,7 @@ use tower_http::{
 use crate::{
     AppState, api, auth,
     middleware::{error_pages, security_headers},
-    pages::{account, admin, auth as login, directory, home, import, info, organisations},
+    pages::{account, admin, auth as login, catalogue, directory, home, import, info, organisations},
 };
 
 /// The GET pages of the site (paths with `{siren}` take a real SIREN in tests).
@@ -49,6 +49,10 @@ pub const PAGES: &[&str] = &[
     "/annuaire/{profile}/vcard",
     "/annuaire/{profile}/photo",
     "/profil",
+    "/formations",
+    "/formations/nouveau",
+    "/formations/{module}",
+    "/formations/{module}/modifier",
     "/accessibilite",
     "/donnees-personnelles",
     "/plan-du-site",
@@ -117,6 +121,15 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/import/{id}/colonnes", post(import::set_columns))
         .route("/admin/import/{id}/valider", post(import::commit))
         .route("/admin/import/{id}/abandonner", post(import::discard))
+        .route("/formations", get(catalogue::list).post(catalogue::create))
+        .route("/formations/nouveau", get(catalogue::new_form))
+        .route("/formations/{id}", get(catalogue::show))
+        .route(
+            "/formations/{id}/modifier",
+            get(catalogue::edit_form).post(catalogue::update),
+        )
+        .route("/formations/{id}/reprendre", post(catalogue::adopt))
+        .route("/formations/{id}/retirer", post(catalogue::withdraw))
         .route("/accessibilite", get(info::accessibility))
         .route("/donnees-personnelles", get(info::privacy))
         .route("/plan-du-site", get(info::sitemap))
