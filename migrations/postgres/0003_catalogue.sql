@@ -16,7 +16,7 @@ CREATE TABLE modules (
     audience_categories TEXT NOT NULL DEFAULT '',
     -- tous, nouveaux (managers new in post), confirmes
     audience_stage TEXT NOT NULL DEFAULT 'tous',
-    duration_value INTEGER NOT NULL,
+    duration_value BIGINT NOT NULL,
     -- jours, demi-journees, heures
     duration_unit TEXT NOT NULL,
     trainers TEXT NOT NULL DEFAULT '',

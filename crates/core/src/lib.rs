@@ -11,6 +11,7 @@ pub mod config;
 pub mod context;
 pub mod demo;
 pub mod directory;
+pub mod enrolment;
 pub mod error;
 pub mod jobs;
 pub mod mail;

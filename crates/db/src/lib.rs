@@ -25,6 +25,7 @@ pub mod roles;
 pub mod schools;
 pub mod secrets;
 pub mod sessions;
+pub mod training_sessions;
 pub mod users;
 
 pub use error::{DbError, DbResult};

@@ -30,6 +30,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_foundation"),
     migration!(2, "0002_directory"),
     migration!(3, "0003_catalogue"),
+    migration!(4, "0004_sessions"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -55,7 +55,20 @@ const NOTICES: &[(&str, &str)] = &[
         "Invitation acceptée : votre nouveau rôle figure ci-dessous.",
     ),
     ("module-enregistre", "Le module a été enregistré."),
-    ("module-repris", "Le module figure désormais dans le catalogue de votre école."),
+    (
+        "session-creee",
+        "La session est programmée : les inscriptions sont ouvertes.",
+    ),
+    ("inscription-confirmee", "Vous êtes inscrit·e à cette session."),
+    (
+        "liste-attente",
+        "La session est complète : vous êtes sur la liste d'attente et serez prévenu·e par courriel si une place se libère.",
+    ),
+    ("inscription-annulee", "Votre inscription est annulée."),
+    (
+        "module-repris",
+        "Le module figure désormais dans le catalogue de votre école.",
+    ),
     ("module-retire", "Le module a été retiré du catalogue de votre école."),
     ("fiche-modifiee", "La fiche a été mise à jour."),
     ("fiche-supprimee", "La fiche a été supprimée de l'annuaire."),

@@ -19,7 +19,7 @@ use tower_http::{
 use crate::{
     AppState, api, auth,
     middleware::{error_pages, security_headers},
-    pages::{account, admin, auth as login, catalogue, directory, home, import, info, organisations},
+    pages::{account, admin, auth as login, catalogue, directory, home, import, info, organisations, sessions},
 };
 
 /// The GET pages of the site (paths with `{siren}` take a real SIREN in tests).
@@ -53,6 +53,8 @@ pub const PAGES: &[&str] = &[
     "/formations/nouveau",
     "/formations/{module}",
     "/formations/{module}/modifier",
+    "/formations/{module}/sessions/nouvelle",
+    "/sessions/{session}",
     "/accessibilite",
     "/donnees-personnelles",
     "/plan-du-site",
@@ -128,6 +130,11 @@ pub fn router(state: AppState) -> Router {
             "/formations/{id}/modifier",
             get(catalogue::edit_form).post(catalogue::update),
         )
+        .route("/formations/{id}/sessions/nouvelle", get(sessions::new_form))
+        .route("/formations/{id}/sessions", post(sessions::create))
+        .route("/sessions/{id}", get(sessions::show))
+        .route("/sessions/{id}/inscription", post(sessions::enrol))
+        .route("/sessions/{id}/annulation", post(sessions::cancel))
         .route("/formations/{id}/reprendre", post(catalogue::adopt))
         .route("/formations/{id}/retirer", post(catalogue::withdraw))
         .route("/accessibilite", get(info::accessibility))

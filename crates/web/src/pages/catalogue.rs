@@ -120,6 +120,10 @@ struct ShowPage {
     can_adopt_into: Vec<School>,
     /// Schools of the viewer that took it and may withdraw it.
     can_withdraw_from: Vec<School>,
+    /// Coming sessions.
+    sessions: Vec<maillage_core::enrolment::Session>,
+    /// The viewer may schedule a session (their school designed or took it).
+    can_schedule: bool,
     errors: FieldErrors,
 }
 
@@ -132,6 +136,9 @@ async fn render_show(
 ) -> Result<ShowPage, WebError> {
     let m = catalogue::get(&state.ctx, caller, id).await?;
     let mine = schools::manageable(&state.ctx, caller).await?;
+    let can_schedule = mine
+        .iter()
+        .any(|s| s.id == m.school.id || m.adopted_by.iter().any(|a| a.id == s.id));
     let (took, rest): (Vec<School>, Vec<School>) = mine
         .into_iter()
         .filter(|s| s.id != m.school.id)
@@ -141,6 +148,8 @@ async fn render_show(
         can_edit: catalogue::can_manage(&state.ctx, caller, m.school.id).await?,
         can_adopt_into: if m.shared { rest } else { Vec::new() },
         can_withdraw_from: took,
+        sessions: maillage_core::enrolment::of_module(&state.ctx, caller, m.id).await?,
+        can_schedule,
         m,
         errors,
     })

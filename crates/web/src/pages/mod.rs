@@ -10,6 +10,7 @@ pub mod home;
 pub mod import;
 pub mod info;
 pub mod organisations;
+pub mod sessions;
 
 /// Dates as French users read them: « 25 mars 2026 ».
 pub fn date_fr(d: impl std::borrow::Borrow<time::Date>) -> String {
