@@ -28,6 +28,11 @@
 #   BENCH_POSTGRES     auto (default: if DATABASE_URL is set or PostgreSQL is
 #                      installed) | 0 | 1
 #   BENCH_SEARCHES     only the searches whose label matches this ERE
+#   BENCH_WRK_TIMEOUT  wrk's per-request timeout (default 10s; slower answers
+#                      count as errors)
+#   BENCH_REUSE        a directory kept by an earlier run (BENCH_KEEP=1): reuse
+#                      its SQLite database instead of generating one
+#                      (PostgreSQL is then skipped unless BENCH_POSTGRES=1)
 #   MAILLAGE_BIN       binary to test (default: `cargo build --release`, then
 #                      target/release/maillage)
 #   BENCH_KEEP         1: keep the temporary directory (databases, logs, wrk outputs)
@@ -45,6 +50,14 @@ CONNS="${BENCH_CONNECTIONS:-16}"
 THREADS="${BENCH_THREADS:-2}"
 PG_MODE="${BENCH_POSTGRES:-auto}"
 ONLY="${BENCH_SEARCHES:-}"
+WRK_TIMEOUT="${BENCH_WRK_TIMEOUT:-10s}"
+REUSE="${BENCH_REUSE:-}"
+if [ -n "$REUSE" ]; then
+    if [ ! -f "$REUSE/SQLite/maillage.sqlite3" ] || [ ! -f "$REUSE/SQLite/bench-password" ]; then
+        die "BENCH_REUSE: no SQLite/maillage.sqlite3 and SQLite/bench-password in $REUSE"
+    fi
+    [ "$PG_MODE" = auto ] && PG_MODE=0
+fi
 # Set when this script runs itself under scripts/with-postgres.sh.
 INNER="${BENCH_INNER:-}"
 
@@ -105,6 +118,7 @@ trap 'exit 130' INT TERM
 CLEAN_ENV=(-u DATABASE_URL)
 while IFS= read -r v; do CLEAN_ENV+=(-u "$v"); done < <(env | sed -n 's/^\(MAILLAGE_[A-Za-z0-9_]*\)=.*/\1/p')
 PASSWORD="banc-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+[ -n "$REUSE" ] && PASSWORD="$(cat "$REUSE/SQLite/bench-password")"
 
 maillage() { # data_dir database_url args...
     local dir="$1" url="$2"; shift 2
@@ -139,15 +153,22 @@ NOTES=()   # one line per backend: generation time, sizes, memory
 # Generates, serves and measures one backend. $2: a PostgreSQL URL, or empty for SQLite.
 run_backend() { # name url
     local name="$1" url="$2" dir="$TMP/$1"
-    mkdir -p "$dir"
-    say "$name: generating $PROFILES profiles (seed $SEED)"
-    local t0 t1 gen_s
-    t0="$(date +%s.%N)"
-    MAILLAGE_PASSWORD="$PASSWORD" maillage "$dir" "$url" bench-data annuaire --profiles "$PROFILES" --seed "$SEED" \
-        2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' | tee "$TMP/$name-generate.log" | sed -u "s/^/bench: $name: /" >&2 \
-        || die "$name: generation failed"
-    t1="$(date +%s.%N)"
-    gen_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')"
+    local t0 t1 gen_s=""
+    if [ -n "$REUSE" ] && [ -z "$url" ]; then
+        dir="$REUSE/SQLite"
+        say "$name: reusing the database in $dir (no generation)"
+    else
+        mkdir -p "$dir"
+        # The accounts' password, for BENCH_REUSE (a throwaway database).
+        printf '%s\n' "$PASSWORD" >"$dir/bench-password"
+        say "$name: generating $PROFILES profiles (seed $SEED)"
+        t0="$(date +%s.%N)"
+        MAILLAGE_PASSWORD="$PASSWORD" maillage "$dir" "$url" bench-data annuaire --profiles "$PROFILES" --seed "$SEED" \
+            2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' | tee "$TMP/$name-generate.log" | sed -u "s/^/bench: $name: /" >&2 \
+            || die "$name: generation failed"
+        t1="$(date +%s.%N)"
+        gen_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')"
+    fi
     local size=""
     if [ -n "$url" ]; then
         if command -v psql >/dev/null 2>&1; then
@@ -181,7 +202,24 @@ run_backend() { # name url
     if [ -z "$member" ] || [ -z "$coordinator" ]; then die "$name: login gave no maillage_session cookie"; fi
     say "$name: logged in as the member and the coordinator"
 
+    # shellcheck disable=SC2034  # read by run_wrk (bench/lib.sh)
     CPU_PIDS="$SERVER_PID"
+    # On a local PostgreSQL, its postmaster and backends work for the server:
+    # count them with it.
+    if [ -n "$url" ]; then
+        local pg_port pg_pid=""
+        pg_port="$(sed -n 's|^postgres[a-z]*://[^@]*@\(127\.0\.0\.1\|localhost\):\([0-9]*\)/.*|\2|p' <<<"$url")"
+        if [ -n "$pg_port" ]; then
+            pg_pid="$(ss -Hltnp "( sport = :$pg_port )" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)"
+        fi
+        if [ -n "$pg_pid" ]; then
+            # shellcheck disable=SC2034  # read by run_wrk (bench/lib.sh)
+            CPU_PIDS="$SERVER_PID $pg_pid"
+            say "$name: counting PostgreSQL (postmaster $pg_pid and its backends) in the server's CPU"
+        else
+            say "$name: PostgreSQL's processes not found: its CPU counts as other load"
+        fi
+    fi
     local spec label qs who cookie path code bytes i=0 out
     for spec in "${SEARCHES[@]}"; do
         IFS='|' read -r label qs who <<<"$spec"
@@ -189,19 +227,35 @@ run_backend() { # name url
         i=$((i + 1))
         cookie="maillage_session=$member"; [ "$who" = coordinator ] && cookie="maillage_session=$coordinator"
         path="/annuaire"; [ -n "$qs" ] && path="/annuaire?$qs"
-        read -r code bytes < <(curl -sS -o "$TMP/page.html" -w '%{http_code} %{size_download}\n' --max-time 30 \
-            -H "Cookie: $cookie" "$BASE$path")
-        [ "$code" = 200 ] || die "$name: $path answered $code before the run (expected 200)"
+        local secs
+        read -r code bytes secs < <(curl -sS -o "$TMP/page.html" -w '%{http_code} %{size_download} %{time_total}\n' \
+            --max-time 40 -H "Cookie: $cookie" "$BASE$path" 2>/dev/null || echo "000 0 40")
+        if [ "$code" != 200 ]; then
+            # Too slow to measure (the server's request timeout is 30 s): say so, go on.
+            say "$name: $path answered $code after ${secs} s: not measured"
+            ROWS+=("| $name | $label | \`$path\` | — | ${secs%.*} s | $CONNS | — | — | — | — | — | HTTP $code after ${secs%.*} s (not measured) | — |")
+            continue
+        fi
         local matches; matches="$(found "$TMP/page.html")"
+        # One request at a time: the cost of the search without queueing.
+        local alone
+        alone="$(for _ in 1 2 3 4 5; do
+            curl -sS -o /dev/null -w '%{time_total}\n' --max-time 40 -H "Cookie: $cookie" "$BASE$path"
+        done | sort -n | sed -n 3p | awk '{ v = $1 * 1000; printf (v < 10 ? "%.2f ms" : "%.0f ms"), v }')"
         out="$TMP/$name-wrk-$i.txt"
-        run_wrk "$name $label" "$CONNS" "$THREADS" "$DURATION" "$BASE$path" "$out" -H "Cookie: $cookie"
-        local row; row="$(row_from_wrk "$label | \`$path\` | ${matches:-?}" "$CONNS" "$(( (bytes + 512) / 1024 )) KiB" "$out")"
+        run_wrk "$name $label" "$CONNS" "$THREADS" "$DURATION" "$BASE$path" "$out" -H "Cookie: $cookie" \
+            --timeout "$WRK_TIMEOUT"
+        local row; row="$(row_from_wrk "$label | \`$path\` | ${matches:-?} | $alone" "$CONNS" "$(( (bytes + 512) / 1024 )) KiB" "$out")"
         ROWS+=("| $name $row")
     done
     local rss; rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo '?')"
     stop_server
-    local rate; rate="$(awk -v n="$PROFILES" -v s="$gen_s" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')"
-    NOTES+=("$name: $PROFILES profiles generated in ${gen_s} s (${rate} profiles/s, wall clock of \`maillage bench-data annuaire\`, migrations included); database size ${size:-?}; server resident memory after the searches $(( ${rss/\?/0} / 1024 )) MiB.")
+    local generated="database reused from $dir"
+    if [ -n "$gen_s" ]; then
+        local rate; rate="$(awk -v n="$PROFILES" -v s="$gen_s" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')"
+        generated="$PROFILES profiles generated in ${gen_s} s (${rate} profiles/s, wall clock of \`maillage bench-data annuaire\`, migrations included)"
+    fi
+    NOTES+=("$name: $generated; database size ${size:-?}; server resident memory after the searches $(( ${rss/\?/0} / 1024 )) MiB.")
 }
 
 if [ "$INNER" = postgres ]; then
@@ -246,13 +300,15 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 # --- report ------------------------------------------------------------------------
 echo
 echo "Maillage $("$BIN" --version 2>/dev/null | awk '{print $2}') — directory — $(date -u '+%Y-%m-%d %H:%M UTC') — $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-echo "$PROFILES profiles (seed $SEED); wrk -t$THREADS -c$CONNS -d$DURATION --latency, logged in, client and server on the same machine; CPU busy before: ${BUSY_BEFORE}%; load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
+echo "$PROFILES profiles (seed $SEED); wrk -t$THREADS -c$CONNS -d$DURATION --latency --timeout $WRK_TIMEOUT, logged in, client and server on the same machine; CPU busy before: ${BUSY_BEFORE}%; load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
 echo
-echo "| Backend | Search | Request | Found | Connections | Size | Requests/s | p50 | p99 | Server CPU / request | Errors | Other load |"
-echo "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| Backend | Search | Request | Found | Alone | Connections | Size | Requests/s | p50 | p99 | Server CPU / request | Errors | Other load |"
+echo "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${ROWS[@]}"
 echo
 printf '%s\n' "${NOTES[@]}"
+echo "Errors: non-2xx/3xx answers plus socket errors (a request slower than the wrk timeout counts as a timeout, and its latency is not in p50/p99)."
+echo "Alone: median time of 5 sequential requests (curl), before the wrk run: the cost of one search without queueing."
 echo "Found: what the page says for the logged-in account (the count stops at 1000)."
-echo "Server CPU / request: user + system time of the server process during the run, divided by the requests served."
+echo "Server CPU / request: user + system time of the server process (and, on a local PostgreSQL, of the database's processes) during the run, divided by the requests served."
 echo "Other load: share of the machine's CPU used during the run by processes other than the server and wrk."

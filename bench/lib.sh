@@ -56,7 +56,8 @@ row_from_wrk() { # label conns size file
             if (u == "m")  return n * 60000
             return -1
         }
-        function fmt(x) { return x < 0 ? "?" : (x < 10 ? sprintf("%.2f ms", x) : sprintf("%.1f ms", x)) }
+        # 0: no request completed (all timed out).
+        function fmt(x) { return x < 0 ? "?" : (x == 0 ? "—" : (x < 10 ? sprintf("%.2f ms", x) : sprintf("%.1f ms", x))) }
         /^ +50%/ { p50 = ms($2) }
         /^ +99%/ { p99 = ms($2) }
         /^Requests\/sec:/ { rps = $2 }

@@ -105,6 +105,18 @@ enum BenchDataCommand {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// The enrolment rush: N people enrol at the same moment in a session
+    /// of S seats; prints the time and checks nobody is overbooked.
+    Inscriptions {
+        /// Simultaneous enrolment requests.
+        #[arg(long, default_value_t = 1000)]
+        demandes: usize,
+        /// Seats in the session.
+        #[arg(long, default_value_t = 100)]
+        places: i64,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -295,6 +307,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bench_data(s, profiles, seed).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::BenchData {
+            command:
+                BenchDataCommand::Inscriptions {
+                    demandes,
+                    places,
+                    storage,
+                },
+        } => {
+            let s = settings(cli.config.as_ref(), &storage, None)?;
+            init_logs(&s.log_format);
+            enrolment_rush(s, demandes, places).await
+        }
     }
 }
 
@@ -400,6 +424,41 @@ fn server_listening(addr: SocketAddr) -> bool {
         });
     }
     std::net::TcpStream::connect_timeout(&target, std::time::Duration::from_millis(300)).is_ok()
+}
+
+/// `maillage bench-data inscriptions` (hidden): the enrolment rush.
+async fn enrolment_rush(s: Settings, requests: usize, seats: i64) -> anyhow::Result<ExitCode> {
+    let db = open_db(&s).await?;
+    let backend = format!("{:?}", db.backend());
+    let ctx = Ctx::new(db.clone(), s).await?;
+    let report = maillage_core::rush::run(&ctx, requests, seats).await;
+    db.close().await;
+    let r = report.map_err(|e| anyhow::anyhow!("banc d'essai interrompu : {e}"))?;
+    let secs = r.elapsed.as_secs_f64();
+    println!(
+        "{backend} : {} demandes simultanées pour {} places en {:.3} s ({:.0} demandes/s) — {} inscrites, \
+         {} en liste d'attente{}, {} erreurs, {} lignes en base.",
+        r.requests,
+        r.seats,
+        secs,
+        r.requests as f64 / secs.max(0.000_001),
+        r.enrolled,
+        r.waiting,
+        if r.waitlist_in_order {
+            " dans l'ordre d'arrivée (rangs 1 à N sans trou)"
+        } else {
+            " — ORDRE ROMPU"
+        },
+        r.errors,
+        r.rows
+    );
+    let expected_enrolled = (r.seats.max(0) as usize).min(r.requests);
+    let ok = r.enrolled == expected_enrolled
+        && r.waiting == r.requests - expected_enrolled
+        && r.errors == 0
+        && r.waitlist_in_order
+        && r.rows == r.requests as i64;
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// `maillage bench-data annuaire` (hidden): synthetic profiles for the

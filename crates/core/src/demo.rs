@@ -7,14 +7,26 @@
 //! visibility choices), made up deterministically from `data/demo_posts.csv`
 //! and `data/demo_bios.txt`; the network has the starter list of themes.
 //!
+//! The schools have a catalogue (`data/demo_modules.txt`, after seeds 002
+//! and 003): the Alès school's modules in every format, Manag'Est's, and the
+//! Albigeois pole's « Management par la coopération » cycle; some are shared
+//! with the network and taken up by another school.
+//!
 //! The demo accounts' passwords are random, generated at seeding (there is no
 //! default password anywhere); they are printed and kept in
 //! `DATA_DIR/demo-accounts.txt` so a later `serve --demo` can print them again.
 
 use std::collections::HashMap;
 
-use maillage_db::{activity, network, organisations as orgs, profiles, roles, schools, users};
-use maillage_domain::{reference, role::Role, siren::Siren};
+use maillage_db::{activity, modules, network, organisations as orgs, profiles, roles, schools, users};
+use maillage_domain::{
+    catalogue::{DurationUnit, Format, Stage},
+    category::Category,
+    reference,
+    role::Role,
+    search::index_terms,
+    siren::Siren,
+};
 use time::{Date, Duration};
 use uuid::Uuid;
 
@@ -34,6 +46,8 @@ const MEMBERS: &str = include_str!("../data/demo_members.csv");
 const POSTS: &str = include_str!("../data/demo_posts.csv");
 /// One sentence a line.
 const BIOS: &str = include_str!("../data/demo_bios.txt");
+/// The schools' catalogue; the format is described at the top of the file.
+const MODULES: &str = include_str!("../data/demo_modules.txt");
 
 pub struct DemoAccount {
     pub role: Role,
@@ -180,6 +194,7 @@ pub async fn seed(ctx: &Ctx) -> CoreResult<Option<Vec<DemoAccount>>> {
 
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let mut school_ids: HashMap<String, Uuid> = HashMap::new();
+    let mut school_of_siren: HashMap<String, Uuid> = HashMap::new();
     let mut members = Vec::new();
     for line in MEMBERS.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let mut cols = line.split(';');
@@ -239,6 +254,7 @@ pub async fn seed(ctx: &Ctx) -> CoreResult<Option<Vec<DemoAccount>>> {
             }
         };
         schools::attach(tx.ex(), school_id, id).await?;
+        school_of_siren.insert(siren.as_str().to_owned(), school_id);
         members.push(Member {
             id,
             name: r.name.clone(),
@@ -250,6 +266,26 @@ pub async fn seed(ctx: &Ctx) -> CoreResult<Option<Vec<DemoAccount>>> {
     let mut theme_ids = HashMap::new();
     for name in STARTER {
         theme_ids.insert(*name, profiles::insert_theme(tx.ex(), name).await?);
+    }
+
+    // The schools' catalogue, then the shared modules other schools took.
+    let school = |siren: &str| {
+        school_of_siren
+            .get(siren)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("demo_modules.txt: {siren} n'est pas un membre de la démo"))
+    };
+    for m in DemoModule::parse_all().map_err(|e| anyhow::anyhow!("demo_modules.txt: {e}"))? {
+        let id = modules::insert(tx.ex(), school(&m.siren)?, &m.fields, None).await?;
+        let themes: Vec<Uuid> = m
+            .themes
+            .iter()
+            .filter_map(|t| theme_ids.get(t.as_str()).copied())
+            .collect();
+        modules::set_themes(tx.ex(), id, &themes).await?;
+        for siren in &m.adopted_by {
+            modules::adopt(tx.ex(), id, school(siren)?, None).await?;
+        }
     }
     let mut people = People::new(theme_ids);
 
@@ -633,6 +669,150 @@ impl People {
     }
 }
 
+/// A module of `data/demo_modules.txt`, as the core's form would store it.
+#[derive(Debug)]
+struct DemoModule {
+    /// SIREN of an organisation of the designing school.
+    siren: String,
+    fields: modules::Fields,
+    themes: Vec<String>,
+    /// SIRENs of organisations whose school took the module.
+    adopted_by: Vec<String>,
+}
+
+impl DemoModule {
+    fn parse_all() -> Result<Vec<DemoModule>, String> {
+        // (siren, title, [(key, value)]) blocks.
+        type Block = (String, String, Vec<(String, String)>);
+        let mut blocks: Vec<Block> = Vec::new();
+        for (n, line) in MODULES.lines().enumerate() {
+            let at = || format!("ligne {}", n + 1);
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(head) = line.strip_prefix("==") {
+                let (siren, title) = head
+                    .split_once('|')
+                    .ok_or_else(|| format!("{} : « == SIREN | intitulé »", at()))?;
+                blocks.push((siren.trim().to_owned(), title.trim().to_owned(), Vec::new()));
+                continue;
+            }
+            let (_, _, keys) = blocks
+                .last_mut()
+                .ok_or_else(|| format!("{} : hors d'un module", at()))?;
+            if line.starts_with(char::is_whitespace) {
+                let (_, value) = keys.last_mut().ok_or_else(|| format!("{} : suite sans clé", at()))?;
+                value.push('\n');
+                value.push_str(line.trim());
+            } else {
+                let (key, value) = line
+                    .split_once(':')
+                    .ok_or_else(|| format!("{} : « clé: valeur »", at()))?;
+                keys.push((key.trim().to_owned(), value.trim().to_owned()));
+            }
+        }
+        blocks
+            .into_iter()
+            .map(|(siren, title, keys)| DemoModule::build(siren, title, &keys))
+            .collect()
+    }
+
+    /// Checks and normalises one module the way `catalogue::create` does.
+    fn build(siren: String, title: String, keys: &[(String, String)]) -> Result<DemoModule, String> {
+        const KEYS: &[&str] = &[
+            "format",
+            "stage",
+            "categories",
+            "duration",
+            "shared",
+            "archived",
+            "themes",
+            "adopted_by",
+            "trainers",
+            "objectives",
+            "description",
+        ];
+        if let Some((k, _)) = keys.iter().find(|(k, _)| !KEYS.contains(&k.as_str())) {
+            return Err(format!("{title} : clé inconnue « {k} »"));
+        }
+        let get = |key: &str| {
+            keys.iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("")
+        };
+        let yes = |key: &str| match get(key) {
+            "oui" => Ok(true),
+            "non" | "" => Ok(false),
+            v => Err(format!("{title} : {key} « {v} » (oui ou non)")),
+        };
+        let list = |key: &str, sep: char| -> Vec<String> {
+            get(key)
+                .split(sep)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let format = Format::parse(get("format")).ok_or_else(|| format!("{title} : format inconnu"))?;
+        let stage = Stage::parse(get("stage")).ok_or_else(|| format!("{title} : public inconnu"))?;
+        let mut categories = Vec::new();
+        for c in list("categories", ',') {
+            match Category::parse(&c) {
+                Ok(Some(c)) if !categories.contains(&c) => categories.push(c),
+                _ => return Err(format!("{title} : catégorie « {c} »")),
+            }
+        }
+        categories.sort();
+        let (value, unit) = get("duration")
+            .split_once(' ')
+            .and_then(|(n, u)| {
+                Some((
+                    n.parse::<i64>().ok().filter(|n| (1..=1000).contains(n))?,
+                    DurationUnit::parse(u)?,
+                ))
+            })
+            .ok_or_else(|| format!("{title} : durée « {} »", get("duration")))?;
+        let (objectives, description, trainers) = (get("objectives"), get("description"), get("trainers"));
+        if title.is_empty()
+            || title.chars().count() > 200
+            || objectives.chars().count() > 4000
+            || description.chars().count() > 8000
+            || trainers.chars().count() > 500
+        {
+            return Err(format!("{title} : intitulé vide ou texte trop long"));
+        }
+        let themes = list("themes", '|');
+        if let Some(t) = themes.iter().find(|t| !STARTER.contains(&t.as_str())) {
+            return Err(format!("{title} : thématique « {t} » hors de la liste de départ"));
+        }
+        let shared = yes("shared")?;
+        let adopted_by = list("adopted_by", ',');
+        if !adopted_by.is_empty() && !shared {
+            return Err(format!("{title} : seul un module partagé peut être repris"));
+        }
+        Ok(DemoModule {
+            fields: modules::Fields {
+                search_terms: index_terms([title.as_str(), objectives, description, trainers]),
+                format: format.key().to_owned(),
+                objectives: objectives.to_owned(),
+                description: description.to_owned(),
+                audience_categories: categories.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(","),
+                audience_stage: stage.key().to_owned(),
+                duration_value: value,
+                duration_unit: unit.key().to_owned(),
+                trainers: trainers.to_owned(),
+                shared,
+                archived: yes("archived")?,
+                title,
+            },
+            siren,
+            themes,
+            adopted_by,
+        })
+    }
+}
+
 /// Four random words' worth of entropy, readable: `xxxx-xxxx-xxxx-xxxx`.
 fn demo_password() -> String {
     let t = security::random_token().replace(['-', '_'], "x");
@@ -666,6 +846,46 @@ mod tests {
                 .any(|p| p.feminine.contains("élue") || p.feminine.contains("élus"))
         );
         assert!(BIOS.lines().filter(|l| !l.trim().is_empty()).count() >= 10);
+    }
+
+    #[test]
+    fn demo_catalogue_is_valid_and_covers_every_format() {
+        let modules = DemoModule::parse_all().unwrap();
+        let members: Vec<&str> = MEMBERS.lines().skip(1).filter_map(|l| l.split(';').next()).collect();
+        for m in &modules {
+            assert!(members.contains(&m.siren.as_str()), "{}", m.siren);
+            for s in &m.adopted_by {
+                assert!(members.contains(&s.as_str()), "{s}");
+                assert_ne!(s, &m.siren, "{}", m.fields.title);
+            }
+            assert!(!m.themes.is_empty(), "{}", m.fields.title);
+            assert!(!m.fields.search_terms.is_empty());
+        }
+        let ales: Vec<&DemoModule> = modules.iter().filter(|m| m.siren == "200066918").collect();
+        for f in Format::ALL {
+            assert!(
+                ales.iter().any(|m| m.fields.format == f.key() && !m.fields.archived),
+                "Alès has no {f:?}"
+            );
+        }
+        assert!(
+            modules
+                .iter()
+                .any(|m| m.fields.title == "Management par la coopération" && m.fields.shared)
+        );
+        assert!(modules.iter().any(|m| !m.adopted_by.is_empty()));
+        let terms = maillage_domain::search::index_terms(["coopération"]);
+        assert!(
+            modules
+                .iter()
+                .filter(|m| m
+                    .fields
+                    .search_terms
+                    .split(' ')
+                    .any(|t| terms.split(' ').any(|q| q == t)))
+                .count()
+                >= 2
+        );
     }
 
     #[test]

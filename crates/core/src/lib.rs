@@ -19,6 +19,7 @@ pub mod network;
 pub mod organisations;
 pub mod people;
 pub mod policy;
+pub mod rush;
 pub mod schools;
 pub mod security;
 pub mod throttle;

@@ -113,6 +113,10 @@ pub struct Search<'a> {
     pub departement: Option<&'a str>,
     pub category: Option<&'a str>,
     pub theme: Option<Uuid>,
+    /// Rank the matches (best first). Off when a search matches so many
+    /// profiles that ranking them all would cost more than it helps: the
+    /// page then comes in index order, and the viewer is asked to refine.
+    pub ranked: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -135,7 +139,10 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>) -> SearchSql {
     match (s.text, backend) {
         (Some(text), Backend::Sqlite) => {
             sql.push_str(&format!(
-                " FROM profile_fts f JOIN profiles p ON p.search_seq = f.rowid / 4 \
+                // CROSS JOIN: the full-text index drives (SQLite keeps the
+                // order); otherwise a filter's index may be chosen first and
+                // the MATCH re-run for every profile it yields.
+                " FROM profile_fts f CROSS JOIN profiles p ON p.search_seq = f.rowid / 4 \
                  JOIN organisations o ON o.id = p.organisation_id \
                  WHERE profile_fts MATCH {} AND f.rowid % 4 = {tier}",
                 q.next_placeholder()
@@ -212,6 +219,10 @@ pub async fn search(ex: Ex<'_>, scope: &Scope, s: &Search<'_>) -> DbResult<Vec<P
         tier,
         mut order,
     } = search_sql(ex.backend(), scope, s);
+    if s.text.is_some() && !s.ranked && ex.backend() == Backend::Sqlite {
+        // FTS5 yields rowids in order: no sort, and the scan stops at LIMIT.
+        order = "f.rowid".to_owned();
+    }
     if let Some(text) = s.text.filter(|_| order.contains("{names}")) {
         order = order.replace("{names}", &q.next_placeholder());
         q = q.bind(format!("{{names}} : ({})", text.fts5()));

@@ -153,6 +153,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/annuaire", get(api::directory::search))
         .route("/api/v1/annuaire/{id}", get(api::directory::show))
+        .route("/api/v1/formations", get(api::catalogue::search))
+        .route("/api/v1/formations/{id}", get(api::catalogue::show))
         .route("/api/v1/moi", get(api::me::show));
 
     // File uploads (agents lists, photos) get a larger body limit than the

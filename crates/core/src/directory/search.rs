@@ -110,6 +110,7 @@ async fn resolve(ctx: &Ctx, p: &Params) -> CoreResult<Resolved> {
 
 fn db_search<'a>(r: &'a Resolved, limit: i64, offset: i64) -> db::Search<'a> {
     db::Search {
+        ranked: true,
         text: r.text.as_ref(),
         organisation: r.organisation,
         kind: r.kind,
@@ -139,15 +140,13 @@ pub async fn search(ctx: &Ctx, actor: &Actor, p: &Params) -> CoreResult<Results>
             searched,
         });
     }
-    let s = db_search(&r, PER_PAGE, (page - 1) * PER_PAGE);
+    let mut s = db_search(&r, PER_PAGE, (page - 1) * PER_PAGE);
     let mut conn = ctx.db.conn().await?;
+    // Counted first: past the cap, ranking every match would cost more than
+    // it helps (« plus de 1 000 fiches : précisez »), so the page is unranked.
+    let total = db::count(conn.ex(), &scope, &s, COUNT_CAP + 1).await?;
+    s.ranked = total <= COUNT_CAP;
     let rows = db::search(conn.ex(), &scope, &s).await?;
-    // The count is needed only when the page is full or not the first.
-    let total = if rows.len() as i64 == PER_PAGE || page > 1 {
-        db::count(conn.ex(), &scope, &s, COUNT_CAP + 1).await?
-    } else {
-        rows.len() as i64
-    };
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let themes = db::themes_of(conn.ex(), &ids).await?;
     let me = actor.user_id();

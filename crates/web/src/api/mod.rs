@@ -4,6 +4,7 @@
 //! JSON by the `error_pages` middleware. Authentication: a personal token
 //! (`Authorization: Bearer mlg_…`) created from /compte, or the session.
 
+pub mod catalogue;
 pub mod directory;
 pub mod me;
 pub mod organisations;
@@ -28,6 +29,8 @@ use utoipa::{
         organisations::people,
         directory::search,
         directory::show,
+        catalogue::search,
+        catalogue::show,
         me::show
     ),
     components(schemas(
@@ -40,6 +43,11 @@ use utoipa::{
         directory::ApiProfileOrganisation,
         directory::ApiTheme,
         directory::ApiVisibility,
+        catalogue::ApiModulePage,
+        catalogue::ApiModule,
+        catalogue::ApiKeyLabel,
+        catalogue::ApiDuration,
+        catalogue::ApiSchoolRef,
         me::ApiMe,
         me::ApiRole,
         ApiError

@@ -414,5 +414,10 @@ pub async fn withdraw(
     let id = module_id(&id)?;
     let school = Uuid::parse_str(f.school.trim()).map_err(|_| WebError::not_found())?;
     catalogue::unadopt(&state.ctx, &caller, id, school).await?;
-    Ok(see_other(&format!("/formations/{id}?info=module-retire")))
+    // A module no longer shared is out of sight once withdrawn.
+    Ok(see_other(&if catalogue::get(&state.ctx, &caller, id).await.is_ok() {
+        format!("/formations/{id}?info=module-retire")
+    } else {
+        format!("/formations?ecole={school}&info=module-retire")
+    }))
 }
