@@ -8,6 +8,8 @@ CREATE TABLE modules (
     id BLOB PRIMARY KEY,
     school_id BLOB NOT NULL REFERENCES schools (id) ON DELETE CASCADE,
     title TEXT NOT NULL,
+    -- folded title: French alphabetical order (« écoute » before « Zen »)
+    title_sort TEXT NOT NULL,
     -- format key: formation, seminaire, debat, coaching-individuel…
     format TEXT NOT NULL,
     objectives TEXT NOT NULL DEFAULT '',
@@ -30,8 +32,8 @@ CREATE TABLE modules (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
-CREATE INDEX modules_school ON modules (school_id, title);
-CREATE INDEX modules_shared ON modules (shared, title);
+CREATE INDEX modules_school ON modules (school_id, title_sort);
+CREATE INDEX modules_shared ON modules (shared, title_sort);
 
 CREATE TABLE module_themes (
     module_id BLOB NOT NULL REFERENCES modules (id) ON DELETE CASCADE,

@@ -1177,6 +1177,242 @@ async fn hostile_input_in_the_directory_forms_and_searches() {
     }
 }
 
+/// The catalogue: every text field of the module form (stored, then shown
+/// on the module's page, its form, the lists and the API), every choice of
+/// the form, the school of a taking or a withdrawal, the module's id in
+/// every path, and every query parameter of `/formations` and its API.
+#[tokio::test]
+async fn hostile_input_in_the_catalogue_forms_and_searches() {
+    use crate::catalogue::ModuleForm;
+    let app = TestApp::new().await;
+    let n = crate::catalogue::net(&app).await;
+    let mut admin = app.session(n.ales_admin).await;
+    let mut ge_admin = app.session(n.ge_admin).await;
+    let member = app.session(n.ge_member).await;
+    let token = app.token(n.ge_member).await;
+    let send = |b: &Browser, path: &str, f: &ModuleForm| {
+        let app = &app;
+        let b = b.clone();
+        let path = path.to_owned();
+        let pairs = f.pairs();
+        async move {
+            let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let res = app
+                .request(axum::http::Method::POST, &path, Some(&b), Some(form(&refs)), &[])
+                .await;
+            safe(&path, &res);
+            res
+        }
+    };
+    // What the title keeps: its words, one space apart.
+    let title_of = |p: &str| stored(p).split_whitespace().collect::<Vec<_>>().join(" ");
+    let all_params = ["q", "format", "theme", "ecole", "categorie", "public", "page"];
+    let check_searches = async |what: &str, p: &str| {
+        for field in all_params {
+            let query = form(&[(field, p)]);
+            let r = get(&app, what, &format!("/formations?{query}"), Some(&member)).await;
+            assert_eq!(r.status, StatusCode::OK, "{what} {field}");
+            if field == "q" {
+                shows(what, &r, p);
+            }
+            let r = app.api(&format!("/api/v1/formations?{query}"), Some(&token)).await;
+            safe(what, &r);
+            assert_eq!(r.status, StatusCode::OK, "{what} {field} (API) : {}", short(&r.body));
+        }
+        // All at once, with a valid page number (short values: an address
+        // holds 64 kB at most).
+        if p.len() > 2_000 {
+            return;
+        }
+        let pairs: Vec<(&str, &str)> = all_params
+            .iter()
+            .map(|f| (*f, if *f == "page" { "2" } else { p }))
+            .collect();
+        let r = get(&app, what, &format!("/formations?{}", form(&pairs)), Some(&member)).await;
+        assert_eq!(r.status, StatusCode::OK, "{what} (tous les paramètres)");
+    };
+
+    let mut modules = Vec::new();
+    for (name, p) in corpus() {
+        // Each text field, in turn, on a new module.
+        for (field, max) in [
+            ("title", 200),
+            ("objectives", 4000),
+            ("description", 8000),
+            ("trainers", 500),
+        ] {
+            let what = format!("nouveau module, {field} « {name} »");
+            let mut f = ModuleForm::new(n.ales_school, &format!("Module {field} {name}"));
+            f.shared = true;
+            match field {
+                "title" => f.title = p.clone(),
+                "objectives" => f.objectives = p.clone(),
+                "description" => f.description = p.clone(),
+                _ => f.trainers = p.clone(),
+            }
+            let r = send(&admin, "/formations", &f).await;
+            if p.chars().count() > max {
+                echoed(&what, &r, &p);
+                continue;
+            }
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{what} : {}", short(&r.body));
+            let page = r.location().split('?').next().unwrap().to_owned();
+            let id = page.trim_start_matches("/formations/").to_owned();
+            modules.push(id.clone());
+            let expected = if field == "title" { title_of(&p) } else { stored(&p) };
+            for b in [&admin, &member] {
+                let r = get(&app, &what, &page, Some(b)).await;
+                assert_eq!(r.status, StatusCode::OK, "{what}");
+                shows(&what, &r, &expected);
+            }
+            let r = get(&app, &what, &format!("{page}/modifier"), Some(&admin)).await;
+            assert_eq!(r.status, StatusCode::OK, "{what}");
+            shows(&what, &r, &expected);
+            // Edited with the same value: unchanged.
+            let r = send(&admin, &format!("{page}/modifier"), &f).await;
+            assert_eq!(
+                r.status,
+                StatusCode::SEE_OTHER,
+                "{what} (modification) : {}",
+                short(&r.body)
+            );
+            let r = app.api(&format!("/api/v1/formations/{id}"), Some(&token)).await;
+            safe(&what, &r);
+            let key = match field {
+                "title" => "intitule",
+                "objectives" => "objectifs",
+                "description" => "programme",
+                _ => "intervenants",
+            };
+            assert_eq!(r.json()[key], expected, "{what} : API {key}");
+            // Taken by Grand Est: shown in its « Repris par » with its title.
+            if field == "title" {
+                let r = post(
+                    &app,
+                    &what,
+                    &format!("{page}/reprendre"),
+                    &mut ge_admin,
+                    &[("school", &n.ge_school.to_string())],
+                )
+                .await;
+                assert_eq!(r.status, StatusCode::SEE_OTHER, "{what} (reprise)");
+                let r = get(&app, &what, &page, Some(&ge_admin)).await;
+                shows(&what, &r, &expected);
+            }
+        }
+
+        // The choices of the form: refused, the form shown again.
+        type Set = fn(&mut ModuleForm, String);
+        let choices: [(&str, Set); 7] = [
+            ("format", |f, p| f.format = p),
+            ("stage", |f, p| f.stage = p),
+            ("duration_unit", |f, p| f.duration_unit = p),
+            ("duration_value", |f, p| f.duration_value = p),
+            ("categories", |f, p| f.categories = vec![p]),
+            ("themes", |f, p| f.themes = vec![p]),
+            ("school", |f, p| f.school = p),
+        ];
+        for (field, set) in choices {
+            let what = format!("nouveau module, {field} « {name} »");
+            let mut f = ModuleForm::new(n.ales_school, "Module valide");
+            set(&mut f, p.clone());
+            let r = send(&admin, "/formations", &f).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{what} : {}",
+                short(&r.body)
+            );
+            if matches!(field, "duration_value" | "categories") {
+                shows(&what, &r, p.trim());
+            }
+        }
+        let edit = format!("/formations/{}/modifier", modules[0]);
+        let mut f = ModuleForm::new(n.ales_school, "Module valide");
+        f.duration_value = p.clone();
+        f.categories = vec![p.clone()];
+        let r = send(&admin, &edit, &f).await;
+        echoed(&format!("modification, durée « {name} »"), &r, &p);
+
+        // The school of a taking or a withdrawal.
+        let what = format!("école « {name} »");
+        let target = format!("/formations/{}", modules[0]);
+        let r = post(
+            &app,
+            &what,
+            &format!("{target}/reprendre"),
+            &mut ge_admin,
+            &[("school", &p)],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        let r = post(
+            &app,
+            &what,
+            &format!("{target}/retirer"),
+            &mut ge_admin,
+            &[("school", &p)],
+        )
+        .await;
+        assert!(r.status.is_client_error(), "{what} : {}", r.status);
+
+        // The module's id in every path.
+        let hostile_id = form(&[("", &p)]).trim_start_matches('=').to_owned();
+        for path in [
+            format!("/formations/{hostile_id}"),
+            format!("/formations/{hostile_id}/modifier"),
+        ] {
+            let r = get(&app, &what, &path, Some(&admin)).await;
+            assert!(r.status.is_client_error(), "{what} {path} : {}", r.status);
+        }
+        for path in [
+            format!("/formations/{hostile_id}/modifier"),
+            format!("/formations/{hostile_id}/reprendre"),
+            format!("/formations/{hostile_id}/retirer"),
+        ] {
+            let r = post(&app, &what, &path, &mut admin, &[("school", &n.ge_school.to_string())]).await;
+            assert!(r.status.is_client_error(), "{what} POST {path} : {}", r.status);
+        }
+        let r = app.api(&format!("/api/v1/formations/{hostile_id}"), Some(&token)).await;
+        safe(&what, &r);
+        assert!(r.status.is_client_error(), "{what} : {}", r.status);
+
+        // Every query parameter.
+        check_searches(&format!("recherche dans le catalogue « {name} »"), &p).await;
+    }
+    // Enough modules now for several pages: the pagination links carry the
+    // hostile parameters, encoded.
+    assert!(modules.len() > 20, "{} modules", modules.len());
+    for (name, p) in corpus() {
+        check_searches(&format!("pagination « {name} »"), &p).await;
+    }
+    for page in 1..=(modules.len() / 20 + 1) {
+        for b in [&admin, &member] {
+            let r = get(&app, "liste", &format!("/formations?page={page}"), Some(b)).await;
+            assert_eq!(r.status, StatusCode::OK);
+        }
+    }
+    for path in [
+        "/formations?page=9223372036854775807",
+        "/formations?page=-9223372036854775808",
+        "/formations?page=99999999999999999999999",
+    ] {
+        let r = get(&app, path, path, Some(&member)).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        let r = app.api(&format!("/api/v1{path}"), Some(&token)).await;
+        safe(path, &r);
+        assert_eq!(r.status, StatusCode::OK, "API {path} : {}", short(&r.body));
+    }
+    // The audit log shows the hostile titles escaped.
+    let mut coord = app.session(n.coordinator).await;
+    let r = post(&app, "journal", "/compte/jetons", &mut coord, &[("name", "x")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let journal = get(&app, "journal", "/admin/journal", Some(&coord)).await;
+    for (name, p) in corpus().into_iter().filter(|(_, p)| p.chars().count() <= 200) {
+        shows(&format!("journal, intitulé « {name} »"), &journal, &title_of(&p));
+    }
+}
+
 /// Files that are not what they claim: an agents list that is a script, a
 /// web page, an archive or an image; a photo that is an SVG with a script,
 /// a web page or a GIF. Refused (or, for text, never imported), escaped

@@ -6,8 +6,10 @@ mod harness;
 
 mod accounts;
 mod api;
+mod catalogue;
 mod cli;
 mod directory;
+mod enrolment;
 mod hostile;
 mod mail;
 mod organisations;

@@ -308,12 +308,69 @@ async fn every_page_renders_for_every_role() {
     let unmapped_import = import("Nom;Prénom;Adresse pro\nBerger;Anne;anne.berger@ales.fr\n").await;
     let theme = maillage_core::directory::themes::list(&app.ctx).await.unwrap()[0].id;
 
+    // The catalogue: `{module}` is a shared module of Alès with every field
+    // (everyone logged in sees it; its school's administrator and the
+    // coordinator edit it); one of Alès not shared; a shared one of Grand
+    // Est (Alès's administrator sees the form to take it); one of Grand Est
+    // taken by Alès (the button to withdraw it).
+    let coordinator_id = app.user_id("animation@demo.example").await;
+    let (ales_school, ge_school) = {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        let mut school_of = async |siren: &str| {
+            let org = maillage_db::organisations::by_siren(c.ex(), siren)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+            maillage_db::schools::of_organisation(c.ex(), org).await.unwrap()[0].id
+        };
+        (school_of(ALES).await, school_of(crate::harness::GRAND_EST).await)
+    };
+    let module = {
+        let mut f = crate::catalogue::ModuleForm::new(ales_school, "Coopération et management");
+        f.format = "seminaire".into();
+        f.objectives = "Comprendre.\nAgir.".into();
+        f.description = "Jour 1, jour 2.".into();
+        f.categories = vec!["A+".into(), "A".into()];
+        f.stage = "nouveaux".into();
+        f.duration_value = "2".into();
+        f.trainers = "Marie Durand".into();
+        f.themes = vec![theme.to_string()];
+        f.shared = true;
+        f.create(&app, coordinator_id).await
+    };
+    let unshared = crate::catalogue::module(&app, coordinator_id, ales_school, "Module interne", false).await;
+    let ge_shared = crate::catalogue::module(&app, coordinator_id, ge_school, "Module de Manag'Est", true).await;
+    let taken = crate::catalogue::module(&app, coordinator_id, ge_school, "Module repris par Alès", true).await;
+    crate::catalogue::adopt(&app, coordinator_id, taken, ales_school).await;
+    // `{session}`: a session of `{module}`, in a month.
+    let session = {
+        let start = maillage_db::now().date() + time::Duration::days(30);
+        maillage_core::enrolment::create(
+            &app.ctx,
+            &app.actor(coordinator_id).await,
+            module,
+            &maillage_core::enrolment::Input {
+                school: ales_school.to_string(),
+                starts_on: start.to_string(),
+                ends_on: start.to_string(),
+                place: "Salle du conseil, Alès".into(),
+                capacity: "12".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+    };
+
     let mut paths: Vec<String> = maillage_web::router::PAGES
         .iter()
         .map(|p| {
             p.replace("{siren}", ALES)
                 .replace("{profile}", &profile.to_string())
                 .replace("{import}", &clean_import.to_string())
+                .replace("{module}", &module.to_string())
+                .replace("{session}", &session.to_string())
         })
         .collect();
     assert!(
@@ -349,6 +406,16 @@ async fn every_page_renders_for_every_role() {
         "/profil?info=profil-enregistre".to_owned(),
         format!("/admin/import/{bad_import}"),
         format!("/admin/import/{unmapped_import}"),
+        "/formations?q=coop%C3%A9ration".to_owned(),
+        "/formations?q=zzzzzz".to_owned(),
+        format!("/formations?q=a&format=seminaire&theme={theme}&ecole={ales_school}&categorie=A%2B&public=nouveaux"),
+        "/formations?page=2".to_owned(),
+        "/formations?page=abc&categorie=Z&theme=x&format=y&public=z&ecole=w".to_owned(),
+        format!("/formations/{module}?info=module-enregistre"),
+        format!("/formations/{unshared}"),
+        format!("/formations/{unshared}/modifier"),
+        format!("/formations/{ge_shared}?info=module-repris"),
+        format!("/formations/{taken}?info=module-retire"),
     ]);
     // Pages that hide themselves (404) from those they are not for: an
     // administrative form, another person's pending import.
@@ -496,6 +563,32 @@ async fn every_page_renders_for_every_role() {
     invalid.push((coordinator, "/admin/thematiques".into(), vec![("name", "")]));
     let theme_path = format!("/admin/thematiques/{theme}");
     invalid.push((coordinator, theme_path, vec![("name", "")]));
+    // The catalogue's forms: a new module, an edited one, taking a module
+    // without saying into which school (the module's page with its error).
+    let (ales_school, module) = (ales_school.to_string(), module.to_string());
+    let bad_module = vec![
+        ("school", ales_school.as_str()),
+        ("title", ""),
+        ("format", ""),
+        ("duration_value", "deux"),
+        ("duration_unit", "semaines"),
+        ("stage", "?"),
+        ("categories", "Z"),
+        ("themes", "x"),
+        ("objectives", "Objectifs"),
+    ];
+    invalid.push((admin, "/formations".into(), bad_module.clone()));
+    invalid.push((
+        coordinator,
+        "/formations".into(),
+        vec![("school", ""), ("title", "Sans école")],
+    ));
+    invalid.push((admin, format!("/formations/{module}/modifier"), bad_module));
+    invalid.push((
+        coordinator,
+        format!("/formations/{module}/reprendre"),
+        vec![("school", "")],
+    ));
     for (browser, path, pairs) in invalid {
         let what = format!("POST {path} {pairs:?}");
         let res = app
@@ -540,6 +633,20 @@ async fn every_page_renders_for_every_role() {
         status_ok(&what, &res);
         check_html(&what, &res);
     }
+    // A module not shared cannot be taken (409).
+    let res = app
+        .request(
+            Method::POST,
+            &format!("/formations/{unshared}/reprendre"),
+            Some(coordinator),
+            Some(form(&[("school", &ge_school.to_string())])),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    status_ok("reprise refusée", &res);
+    check_html("reprise refusée", &res);
+    assert!(res.text().contains("n'est pas partagé avec le réseau"));
     // The report of an import, and a refused validation (409).
     let res = app
         .request(
@@ -744,6 +851,44 @@ async fn errors_headers_csrf_and_limits() {
         check_html(&what, &res);
         assert!(res.body.contains("Envoi trop volumineux"), "{what}");
     }
+}
+
+/// A school's administrator sending their own school's module to be taken
+/// by that same school (a hand-made request: the page never offers it) gets
+/// a refusal that says why, on a page whose error summary links to a field
+/// that exists.
+#[tokio::test]
+async fn taking_a_module_into_its_own_school_answers_a_valid_page() {
+    let app = TestApp::with_demo().await;
+    let admin = app.login("ecole@demo.example", PASSWORD).await;
+    let coordinator = app.user_id("animation@demo.example").await;
+    let school = {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        let org = maillage_db::organisations::by_siren(c.ex(), ALES)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        maillage_db::schools::of_organisation(c.ex(), org).await.unwrap()[0].id
+    };
+    let module = crate::catalogue::module(&app, coordinator, school, "Module d'Alès", true).await;
+    let res = app
+        .request(
+            Method::POST,
+            &format!("/formations/{module}/reprendre"),
+            Some(&admin),
+            Some(form(&[("school", &school.to_string())])),
+            &[],
+        )
+        .await;
+    let what = "reprise par sa propre école";
+    assert!(res.status.is_client_error(), "{what} : {}", res.status);
+    assert!(
+        res.text().contains("Ce module est déjà celui de cette école."),
+        "{what}"
+    );
+    status_ok(what, &res);
+    check_html(what, &res);
 }
 
 #[test]

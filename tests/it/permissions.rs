@@ -64,8 +64,12 @@ enum E {
     Deny,
     /// 404: must not learn the thing exists.
     Hide,
+    /// 409: may do this, but not in this state (a module not shared with
+    /// the network cannot be taken by another school, nor a school's own
+    /// module by that school).
+    Conflict,
 }
-use E::{Deny, Done, Hide, Login, NoPeople, Okay, People, Unauth};
+use E::{Conflict, Deny, Done, Hide, Login, NoPeople, Okay, People, Unauth};
 
 /// One line of the table. Placeholders in `path` and `body`, filled per cell:
 /// `{ales}`, `{ge}` (SIRENs), `{third}` (a third member's SIREN),
@@ -75,6 +79,11 @@ use E::{Deny, Done, Hide, Login, NoPeople, Okay, People, Unauth};
 /// list not yet in the network), `{n}` (unique number), `{reset_token}`,
 /// `{invitation_token}` (fresh single-use links), `{own_token}` (a fresh API
 /// token of the caller), `{foreign_token}` (the third party's API token).
+/// The catalogue: `{ales_module}`, `{ge_module}` (not shared, of Alès's and
+/// Grand Est's schools), `{shared_module}` (Alès's, shared), `{taken_module}`
+/// (Alès's, taken by Grand Est's school, then no longer shared);
+/// `{adoptable}` (a fresh shared module of Alès), `{adopted}` (a fresh one
+/// taken by Grand Est's school).
 struct Row {
     method: &'static str,
     path: &'static str,
@@ -180,6 +189,44 @@ const OWN_FIELDS: &[(&str, &str)] = &[
 ];
 /// The columns of the `{csv}` agents file.
 const COLUMNS: &[(&str, &str)] = &[("colonne", "nom"), ("colonne", "prenom"), ("colonne", "courriel")];
+/// A session's form (`/formations/{id}/sessions`).
+const SESSION: &[(&str, &str)] = &[
+    ("starts_on", "{start}"),
+    ("ends_on", "{start}"),
+    ("place", "Salle du conseil"),
+    ("capacity", "12"),
+];
+/// A module's form (`/formations`, `/formations/{id}/modifier`), not shared.
+const MODULE_ALES: &[(&str, &str)] = &[
+    ("school", "{ales_school}"),
+    ("title", "Module {n}"),
+    ("format", "seminaire"),
+    ("objectives", "Objectifs {n}"),
+    ("description", ""),
+    ("categories", "A"),
+    ("categories", "B"),
+    ("stage", "nouveaux"),
+    ("duration_value", "2"),
+    ("duration_unit", "jours"),
+    ("trainers", ""),
+];
+const MODULE_GE: &[(&str, &str)] = &[
+    ("school", "{ge_school}"),
+    ("title", "Module {n}"),
+    ("format", "formation"),
+    ("stage", "tous"),
+    ("duration_value", "3"),
+    ("duration_unit", "heures"),
+];
+/// The same, shared with the network (editing keeps it shared).
+const MODULE_SHARED: &[(&str, &str)] = &[
+    ("title", "Module partagé {n}"),
+    ("format", "debat"),
+    ("stage", "tous"),
+    ("duration_value", "1"),
+    ("duration_unit", "demi-journees"),
+    ("shared", "oui"),
+];
 const PASSWORDS: &[(&str, &str)] = &[
     ("current", "{password}"),
     ("password", "{password}"),
@@ -319,6 +366,63 @@ const TABLE: &[Row] = &[
     post("/admin/import/{import}/valider", &[("inviter", "non")], ALES_ADMINS),
     post("/admin/import/{foreign_import}/valider", &[("inviter", "non")], [Login, Hide, Hide,  Hide,     Okay,     Hide,     Hide]),
     post("/admin/import/{import}/abandonner", &[],            ALES_ADMINS_DO),
+    // --- The catalogue: any account; a module not shared with the network only
+    // for the people of its school's organisations (and of the schools that
+    // took it), hidden from the others; editing: the school's administrators.
+    get("/formations",                                        ACCOUNT),
+    get("/formations?q=module&format=seminaire&theme=x&ecole={ales_school}&categorie=A&public=nouveaux&page=2", ACCOUNT),
+    get("/formations/nouveau",                               [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    get("/formations/{shared_module}",                        ACCOUNT),
+    get("/formations/{ales_module}",                         [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/formations/{ge_module}",                           [Login,    Hide,     Hide,     Hide,     Hide,     Okay,     Okay]),
+    get("/formations/{taken_module}",                         ACCOUNT),
+    get("/formations/{unknown_id}",                          [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/formations/{shared_module}/modifier",              [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    get("/formations/{ales_module}/modifier",                [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/formations/{ge_module}/modifier",                  [Login,    Hide,     Hide,     Hide,     Hide,     Okay,     Okay]),
+    get("/formations/{taken_module}/modifier",               [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    get("/formations/{unknown_id}/modifier",                 [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    // Schools are public: another school's catalogue is 403, not 404.
+    post("/formations", MODULE_ALES,                         [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+    post("/formations", MODULE_GE,                           [Login,    Deny,     Deny,     Deny,     Deny,     Done,     Done]),
+    post("/formations/{shared_module}/modifier", MODULE_SHARED, [Login, Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+    post("/formations/{ales_module}/modifier", MODULE_ALES,  [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/formations/{ge_module}/modifier", MODULE_GE,      [Login,    Hide,     Hide,     Hide,     Hide,     Done,     Done]),
+    post("/formations/{unknown_id}/modifier", MODULE_ALES,   [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    // Taking a module: the target school's administrators, a shared module,
+    // not into its own school (409 otherwise).
+    post("/formations/{adoptable}/reprendre", &[("school", "{ge_school}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Deny,     Done,     Done]),
+    post("/formations/{shared_module}/reprendre", &[("school", "{ales_school}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Conflict, Deny,     Conflict]),
+    post("/formations/{ales_module}/reprendre", &[("school", "{ge_school}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Deny,     Hide,     Conflict]),
+    post("/formations/{ales_module}/reprendre", &[("school", "{ales_school}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Conflict, Hide,     Conflict]),
+    post("/formations/{ge_module}/reprendre", &[("school", "{ales_school}")],
+                                                             [Login,    Hide,     Hide,     Hide,     Hide,     Deny,     Conflict]),
+    post("/formations/{unknown_id}/reprendre", &[("school", "{ge_school}")],
+                                                             [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    // Withdrawing it: the administrators of the school that took it.
+    // Sessions and enrolment.
+    get("/formations/{shared_module}/sessions/nouvelle",     [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    get("/formations/{ales_module}/sessions/nouvelle",       [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    post("/formations/{shared_module}/sessions", SESSION,    [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+    post("/formations/{ales_module}/sessions", SESSION,      [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    get("/sessions/{shared_session}",                        ACCOUNT),
+    get("/sessions/{ales_session}",                          [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/sessions/{unknown_id}",                            [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    post("/sessions/{shared_session}/inscription", &[],      ACCOUNT_DO),
+    post("/sessions/{shared_session}/annulation", &[],       ACCOUNT_DO),
+    post("/sessions/{ales_session}/inscription", &[],        [Login,    Done,     Done,     Done,     Done,     Hide,     Done]),
+    post("/sessions/{ales_session}/annulation", &[],         [Login,    Done,     Done,     Done,     Done,     Hide,     Done]),
+    post("/sessions/{unknown_id}/inscription", &[],          [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    post("/formations/{adopted}/retirer", &[("school", "{ge_school}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Deny,     Done,     Done]),
+    post("/formations/{ales_module}/retirer", &[("school", "{ge_school}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Deny,     Hide,     Hide]),
+    post("/formations/{ge_module}/retirer", &[("school", "{ales_school}")],
+                                                             [Login,    Hide,     Hide,     Hide,     Hide,     Deny,     Hide]),
     // --- API (with each caller's personal token; anonymous: none) --------------
     get("/api/openapi.json",                                  ALL_OK),
     get("/api/v1/organisations",                              ALL_OK),
@@ -334,6 +438,15 @@ const TABLE: &[Row] = &[
     get("/api/v1/annuaire/{ales_orgonly}",                   [Unauth,   Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
     get("/api/v1/annuaire/{ales_private}",                   [Unauth,   Hide,     Hide,     Hide,     Okay,     Hide,     Okay]),
     get("/api/v1/annuaire/{unknown_id}",                     [Unauth,   Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/api/v1/formations",                                [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/formations?q=module&format=seminaire&theme=x&ecole={ge_school}&categorie=A&public=nouveaux&page=2",
+                                                             [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/formations/{shared_module}",                [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/formations/{ales_module}",                  [Unauth,   Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/api/v1/formations/{ge_module}",                    [Unauth,   Hide,     Hide,     Hide,     Hide,     Okay,     Okay]),
+    get("/api/v1/formations/{taken_module}",                 [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/formations/{unknown_id}",                   [Unauth,   Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/api/v1/formations/{unknown_id}",                   [Unauth,   Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
 ];
 
 // ---------------------------------------------------------------------------
@@ -465,6 +578,8 @@ struct Snapshot {
     /// The directory: profiles, their history, themes, photos, pending
     /// imports (with their column mappings).
     directory: Vec<String>,
+    /// The catalogue: modules, their themes, their adoptions.
+    catalogue: Vec<String>,
 }
 
 struct World {
@@ -476,6 +591,7 @@ struct World {
 
 async fn snapshot(app: &TestApp, w: &World) -> Snapshot {
     use maillage_db::{api_tokens, one_time_tokens, organisations as orgs, roles, users};
+    let catalogue = crate::catalogue::catalogue_state(app).await;
     let mut c = app.ctx.db.conn().await.unwrap();
     let mut roles_ = Vec::new();
     let mut invitations = Vec::new();
@@ -529,6 +645,10 @@ async fn snapshot(app: &TestApp, w: &World) -> Snapshot {
         "SELECT COUNT(*) FROM profile_photos",
         "SELECT COUNT(*) FROM themes",
         "SELECT COUNT(*) FROM imports",
+        "SELECT COUNT(*) FROM training_sessions",
+        "SELECT COUNT(*) FROM enrolments WHERE status = 'inscrit'",
+        "SELECT COUNT(*) FROM enrolments WHERE status = 'attente'",
+        "SELECT COUNT(*) FROM enrolments WHERE status = 'annule'",
     ] {
         let n: i64 = c.ex().fetch_scalar(maillage_db::query(sql)).await.unwrap();
         directory.push(format!("{sql}: {n}"));
@@ -541,6 +661,7 @@ async fn snapshot(app: &TestApp, w: &World) -> Snapshot {
     mappings.sort();
     directory.push(format!("{mappings:?}"));
     Snapshot {
+        catalogue,
         directory,
         audit_entries: c
             .ex()
@@ -780,6 +901,11 @@ fn check(cell: &str, expected: E, res: &Res) {
             assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", ctx());
             assert_eq!(res.json()["erreur"], "connexion-requise", "{}", ctx());
         }
+        Conflict => {
+            assert_eq!(res.status, StatusCode::CONFLICT, "{}", ctx());
+            assert!(html, "{}", ctx());
+            assert!(res.body.contains("<html lang=\"fr\""), "{}", ctx());
+        }
         Deny | Hide => {
             let (status, code) = if expected == Deny {
                 (StatusCode::FORBIDDEN, "acces-refuse")
@@ -853,6 +979,50 @@ async fn every_route_for_every_caller() {
     };
     let (foreign_token, _) = new_token(&app, third_party, "jeton du tiers").await;
     let directory = directory_world(&app, ales, ge).await;
+    // The catalogue's fixed modules, created by the coordinator.
+    let coordinator_id = callers[5];
+    let ales_module =
+        crate::catalogue::module(&app, coordinator_id, ales_school, "Module d'Alès non partagé", false).await;
+    let ge_module = crate::catalogue::module(
+        &app,
+        coordinator_id,
+        ge_school,
+        "Module de Grand Est non partagé",
+        false,
+    )
+    .await;
+    let shared_module = crate::catalogue::module(&app, coordinator_id, ales_school, "Module partagé", true).await;
+    let taken_module = crate::catalogue::module(&app, coordinator_id, ales_school, "Module repris", true).await;
+    crate::catalogue::adopt(&app, coordinator_id, taken_module, ge_school).await;
+    {
+        let mut f = crate::catalogue::ModuleForm::new(ales_school, "Module repris");
+        f.shared = false;
+        maillage_core::catalogue::update(&app.ctx, &actor(&app, coordinator_id).await, taken_module, &f.input())
+            .await
+            .unwrap();
+    }
+    // Sessions of the shared module and of Alès's unshared one.
+    let start = (maillage_db::now().date() + time::Duration::days(30)).to_string();
+    let mut sessions = Vec::new();
+    for module in [shared_module, ales_module] {
+        sessions.push(
+            maillage_core::enrolment::create(
+                &app.ctx,
+                &actor(&app, coordinator_id).await,
+                module,
+                &maillage_core::enrolment::Input {
+                    starts_on: start.clone(),
+                    ends_on: start.clone(),
+                    place: "Salle du conseil".into(),
+                    capacity: "20".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    let (shared_session, ales_session) = (sessions[0], sessions[1]);
     let network: BTreeSet<String> = {
         let mut c = app.ctx.db.conn().await.unwrap();
         maillage_db::organisations::list(
@@ -992,6 +1162,23 @@ async fn every_route_for_every_caller() {
             } else {
                 String::new()
             };
+            // The catalogue's single-use modules: a shared one to take, one
+            // taken by Grand Est's school to withdraw.
+            let adoptable = if needs("{adoptable}") {
+                crate::catalogue::module(&app, coordinator_id, ales_school, &format!("À reprendre {n}"), true)
+                    .await
+                    .to_string()
+            } else {
+                String::new()
+            };
+            let adopted = if needs("{adopted}") {
+                let id =
+                    crate::catalogue::module(&app, coordinator_id, ales_school, &format!("Repris {n}"), true).await;
+                crate::catalogue::adopt(&app, coordinator_id, id, ge_school).await;
+                id.to_string()
+            } else {
+                String::new()
+            };
             let subst = |s: &str| {
                 s.replace("{ales}", ALES)
                     .replace("{ge}", GRAND_EST)
@@ -1020,6 +1207,15 @@ async fn every_route_for_every_caller() {
                     .replace("{missing_starter}", "")
                     .replace("{import}", &import)
                     .replace("{foreign_import}", &foreign_import)
+                    .replace("{ales_module}", &ales_module.to_string())
+                    .replace("{ge_module}", &ge_module.to_string())
+                    .replace("{shared_module}", &shared_module.to_string())
+                    .replace("{taken_module}", &taken_module.to_string())
+                    .replace("{adoptable}", &adoptable)
+                    .replace("{adopted}", &adopted)
+                    .replace("{shared_session}", &shared_session.to_string())
+                    .replace("{ales_session}", &ales_session.to_string())
+                    .replace("{start}", &start)
             };
             let path = subst(row.path);
             assert!(!path.contains('{'), "paramètre inconnu dans {path}");
@@ -1035,6 +1231,8 @@ async fn every_route_for_every_caller() {
                 "{missing_starter}",
                 "{import}",
                 "{foreign_import}",
+                "{adoptable}",
+                "{adopted}",
             ]
             .iter()
             .any(|p| needs(p))
@@ -1077,7 +1275,7 @@ async fn every_route_for_every_caller() {
 
             // A refused call, and any GET, writes nothing; an accepted action does.
             let mut after = snapshot(&app, &world).await;
-            let refused = matches!(expected, Login | Unauth | Deny | Hide);
+            let refused = matches!(expected, Login | Unauth | Deny | Hide | Conflict);
             let writes =
                 row.method == "POST" && !matches!(row.path, "/connexion" | "/deconnexion" | "/mot-de-passe-oublie");
             if !refused && row.path.starts_with("/annuaire/export.csv") {
@@ -1449,5 +1647,163 @@ async fn directory_lists_and_searches_do_not_leak() {
         assert_eq!(visible[9].is_empty(), tier < 1, "[{who}] export, courriel");
         assert_eq!(visible[8].is_empty(), tier < 1, "[{who}] export, cadre");
         assert_eq!(visible[12].is_empty(), tier < 2, "[{who}] export, expertises");
+    }
+}
+
+/// The catalogue's lists, searches, filters and API answers show a module
+/// not shared with the network, and match on its words, only for the people
+/// of its school's organisations and the coordinator — with the table's
+/// seven callers, for a module of Alès's school and one of Grand Est's.
+#[tokio::test]
+async fn catalogue_lists_and_searches_do_not_leak() {
+    let app = TestApp::with_demo().await;
+    app.user(OTHER_ADMIN, "org-admin", Some(GRAND_EST)).await;
+    let ales = org_id(&app, ALES).await;
+    let ge = org_id(&app, GRAND_EST).await;
+    let coordinator = user_id(&app, "animation@demo.example").await;
+    let (ales_school, ge_school) = {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        (
+            maillage_db::schools::of_organisation(c.ex(), ales).await.unwrap()[0].id,
+            maillage_db::schools::of_organisation(c.ex(), ge).await.unwrap()[0].id,
+        )
+    };
+    // Every field marked with a word found nowhere else.
+    let secret = |school: Uuid, tag: &'static str| {
+        let app = &app;
+        async move {
+            let theme = crate::directory::theme(app, coordinator, &format!("Fuitethème{tag}")).await;
+            let mut f = crate::catalogue::ModuleForm::new(school, &format!("Fuitemodule fuiteintitule{tag}"));
+            f.format = "expedition".into();
+            f.objectives = format!("fuiteobjectif{tag}");
+            f.description = format!("fuiteprogramme{tag}");
+            f.trainers = format!("fuiteintervenant{tag}");
+            f.categories = vec!["C".into()];
+            f.stage = "confirmes".into();
+            f.themes = vec![theme.to_string()];
+            (f.create(app, coordinator).await, theme)
+        }
+    };
+    let (ales_module, ales_theme) = secret(ales_school, "ales").await;
+    let (ge_module, ge_theme) = secret(ge_school, "ge").await;
+    // (module, its theme, its school, its tag, who sees it by column)
+    let cases = [
+        (
+            ales_module,
+            ales_theme,
+            ales_school,
+            "ales",
+            [false, true, true, true, true, false, true],
+        ),
+        (
+            ge_module,
+            ge_theme,
+            ge_school,
+            "ge",
+            [false, false, false, false, false, true, true],
+        ),
+    ];
+
+    for col in 0..CALLERS.len() {
+        let who = CALLERS[col];
+        let (browser, token) = match EMAILS[col] {
+            Some(e) => {
+                let id = user_id(&app, e).await;
+                (session_of(&app, id).await, Some(new_token(&app, id, "fuites").await.1))
+            }
+            None => (Browser::default(), None),
+        };
+        let Some(token) = token else {
+            for path in [
+                "/formations".to_owned(),
+                "/formations?q=fuitemodule".into(),
+                format!("/formations/{ales_module}"),
+                format!("/formations/{ales_module}/modifier"),
+            ] {
+                let res = app.get(&path, Some(&browser)).await;
+                assert_eq!(res.status, StatusCode::SEE_OTHER, "[{who}] {path}");
+                assert!(res.location().starts_with("/connexion?retour="), "[{who}] {path}");
+                assert!(!res.body.contains("fuite"), "[{who}] {path}");
+            }
+            for path in [
+                "/api/v1/formations?q=fuitemodule".to_owned(),
+                format!("/api/v1/formations/{ales_module}"),
+            ] {
+                let res = app.api(&path, None).await;
+                assert_eq!(res.status, StatusCode::UNAUTHORIZED, "[{who}] {path}");
+                assert!(!res.body.contains("fuite"), "[{who}] {path}");
+            }
+            continue;
+        };
+        for (module, theme, school, tag, sees) in &cases {
+            let visible = sees[col];
+            let words = [
+                format!("fuiteintitule{tag}"),
+                format!("fuiteobjectif{tag}"),
+                format!("fuiteprogramme{tag}"),
+                format!("fuiteintervenant{tag}"),
+                format!("Fuitethème{tag}"),
+            ];
+            let mut queries: Vec<String> = words[..4].iter().map(|w| format!("q={w}")).collect();
+            for filter in [
+                String::new(),
+                "format=expedition".into(),
+                format!("theme={theme}"),
+                format!("ecole={school}"),
+                "categorie=C".into(),
+                "public=confirmes".into(),
+                format!("format=expedition&theme={theme}&ecole={school}&categorie=C&public=confirmes"),
+            ] {
+                queries.push(format!("q=fuitemodule&{filter}"));
+            }
+            for query in &queries {
+                let res = app.get(&format!("/formations?{query}"), Some(&browser)).await;
+                assert_eq!(res.status, StatusCode::OK, "[{who}] ?{query}");
+                let results = crate::catalogue::results(&res);
+                assert_eq!(
+                    crate::catalogue::linked_modules(&results).contains(module),
+                    visible,
+                    "[{who}] /formations?{query}"
+                );
+                let api = app.api(&format!("/api/v1/formations?{query}"), Some(&token)).await;
+                assert_eq!(api.status, StatusCode::OK, "[{who}] API ?{query} : {}", api.body);
+                assert_eq!(api.body.contains(&module.to_string()), visible, "[{who}] API ?{query}");
+                if !visible {
+                    for w in &words {
+                        assert!(!results.contains(w.as_str()), "[{who}] ?{query} : {w}");
+                        assert!(!api.body.contains(w.as_str()), "[{who}] API ?{query} : {w}");
+                    }
+                }
+            }
+            // The whole catalogue, page after page.
+            let mut found = false;
+            for page in 1..=50 {
+                let res = app.get(&format!("/formations?page={page}"), Some(&browser)).await;
+                let ids = crate::catalogue::linked_modules(&crate::catalogue::results(&res));
+                found |= ids.contains(module);
+                if ids.is_empty() {
+                    break;
+                }
+            }
+            assert_eq!(found, visible, "[{who}] /formations, toutes les pages");
+            // By its id: the page, its form, the API.
+            let expected = if visible { StatusCode::OK } else { StatusCode::NOT_FOUND };
+            let res = app.get(&format!("/formations/{module}"), Some(&browser)).await;
+            assert_eq!(res.status, expected, "[{who}] /formations/{module}");
+            let api = app.api(&format!("/api/v1/formations/{module}"), Some(&token)).await;
+            assert_eq!(api.status, expected, "[{who}] API /formations/{module}");
+            if !visible {
+                let edit = app.get(&format!("/formations/{module}/modifier"), Some(&browser)).await;
+                assert_eq!(edit.status, StatusCode::NOT_FOUND, "[{who}] modifier");
+                for body in [&res.body, &api.body, &edit.body] {
+                    assert!(!body.contains("fuite"), "[{who}] {module}");
+                }
+                // Hidden reads exactly like absent.
+                let absent = app
+                    .api(&format!("/api/v1/formations/{}", Uuid::now_v7()), Some(&token))
+                    .await;
+                assert_eq!((absent.status, &absent.body), (api.status, &api.body), "[{who}]");
+            }
+        }
     }
 }

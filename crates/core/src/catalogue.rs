@@ -317,6 +317,8 @@ async fn known_themes(ctx: &Ctx) -> CoreResult<Vec<Uuid>> {
 
 /// Adds a module to a school's catalogue.
 pub async fn create(ctx: &Ctx, actor: &Actor, school_id: Uuid, input: &Input) -> CoreResult<Uuid> {
+    // Log in first: nothing about schools is said to anonymous callers.
+    policy::require(actor, &Action::ViewCatalogue)?;
     require_manage(ctx, actor, school_id).await?;
     let mut errors = FieldErrors::new();
     let (fields, themes) = validate(input, &known_themes(ctx).await?, &mut errors);
@@ -360,6 +362,8 @@ pub async fn update(ctx: &Ctx, actor: &Actor, id: Uuid, input: &Input) -> CoreRe
 
 /// Another school takes a shared module into its catalogue.
 pub async fn adopt(ctx: &Ctx, actor: &Actor, id: Uuid, school_id: Uuid) -> CoreResult<()> {
+    // Log in first: nothing about schools is said to anonymous callers.
+    policy::require(actor, &Action::ViewCatalogue)?;
     let module = get(ctx, actor, id).await?;
     require_manage(ctx, actor, school_id).await?;
     if !module.shared {
@@ -368,10 +372,8 @@ pub async fn adopt(ctx: &Ctx, actor: &Actor, id: Uuid, school_id: Uuid) -> CoreR
         ));
     }
     if module.school.id == school_id {
-        return Err(FieldErrors::single(
-            "school",
-            "Ce module est déjà celui de cette école.",
-        ));
+        // Not offered by the page: a crafted request, answered plainly.
+        return Err(CoreError::Conflict("Ce module est déjà celui de cette école.".into()));
     }
     let mut tx = ctx.db.begin().await?;
     db::adopt(tx.ex(), id, school_id, actor.user_id()).await?;
@@ -389,6 +391,8 @@ pub async fn adopt(ctx: &Ctx, actor: &Actor, id: Uuid, school_id: Uuid) -> CoreR
 
 /// A school withdraws a module it had taken from its catalogue.
 pub async fn unadopt(ctx: &Ctx, actor: &Actor, id: Uuid, school_id: Uuid) -> CoreResult<()> {
+    // Log in first: nothing about schools is said to anonymous callers.
+    policy::require(actor, &Action::ViewCatalogue)?;
     get(ctx, actor, id).await?;
     require_manage(ctx, actor, school_id).await?;
     let mut tx = ctx.db.begin().await?;

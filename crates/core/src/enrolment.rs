@@ -94,6 +94,7 @@ async fn require_manage_school(ctx: &Ctx, actor: &Actor, school_id: Uuid) -> Cor
 
 /// A session, if the viewer may see its module.
 pub async fn get(ctx: &Ctx, actor: &Actor, id: Uuid) -> CoreResult<Session> {
+    policy::require(actor, &Action::ViewCatalogue)?;
     let mut conn = ctx.db.conn().await?;
     let row = db::by_id(conn.ex(), id).await?.ok_or(CoreError::NotFound)?;
     drop(conn);

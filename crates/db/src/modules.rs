@@ -140,7 +140,7 @@ fn filtered(select: &str, viewer: &Viewer, f: &Filter<'_>) -> Query {
 pub async fn list(ex: Ex<'_>, viewer: &Viewer, f: &Filter<'_>) -> DbResult<Vec<ModuleRow>> {
     let q = filtered(&format!("SELECT {COLUMNS}"), viewer, f);
     let sql = format!(
-        "{} ORDER BY m.title, m.id LIMIT {} OFFSET {}",
+        "{} ORDER BY m.title_sort, m.id LIMIT {} OFFSET {}",
         q.sql(),
         f.limit.clamp(1, 1000),
         f.offset.max(0)
@@ -182,13 +182,14 @@ pub async fn insert(ex: Ex<'_>, school_id: Uuid, f: &Fields, created_by: Option<
     let id = crate::new_id();
     ex.execute(
         query(
-            "INSERT INTO modules (id, school_id, title, format, objectives, description, audience_categories, \
+            "INSERT INTO modules (id, school_id, title_sort, title, format, objectives, description, audience_categories, \
              audience_stage, duration_value, duration_unit, trainers, shared, archived, search_terms, created_by, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-             $16, $16)",
+             $16, $17, $17)",
         )
         .bind(id)
         .bind(school_id)
+        .bind(maillage_domain::text::fold(&f.title))
         .bind(f.title.as_str())
         .bind(f.format.as_str())
         .bind(f.objectives.as_str())
@@ -213,7 +214,8 @@ pub async fn update(ex: Ex<'_>, id: Uuid, f: &Fields) -> DbResult<u64> {
         query(
             "UPDATE modules SET title = $2, format = $3, objectives = $4, description = $5, \
              audience_categories = $6, audience_stage = $7, duration_value = $8, duration_unit = $9, \
-             trainers = $10, shared = $11, archived = $12, search_terms = $13, updated_at = $14 WHERE id = $1",
+             trainers = $10, shared = $11, archived = $12, search_terms = $13, updated_at = $14, \
+             title_sort = $15 WHERE id = $1",
         )
         .bind(id)
         .bind(f.title.as_str())
@@ -228,7 +230,8 @@ pub async fn update(ex: Ex<'_>, id: Uuid, f: &Fields) -> DbResult<u64> {
         .bind(f.shared)
         .bind(f.archived)
         .bind(f.search_terms.as_str())
-        .bind(crate::now()),
+        .bind(crate::now())
+        .bind(maillage_domain::text::fold(&f.title)),
     )
     .await
 }

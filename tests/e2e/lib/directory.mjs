@@ -1,7 +1,8 @@
-// The directory (« annuaire ») in the browser: what its pages' checks need
-// (a real profile, pending imports, a profile with a photo), made once per
-// run the way a person would and remembered in the run's state folder, and
-// helpers the stories share (inviting a person who then joins).
+// The directory (« annuaire ») in the browser: what the page checks need
+// (a real profile, pending imports, a profile with a photo, modules of the
+// catalogue), made once per run the way a person would and remembered in
+// the run's state folder, and helpers the stories share (inviting a person
+// who then joins).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { inPage, login, navigate, newPage, notice, typeInto, visit } from './browser.mjs';
 import { STATE_DIR, linkIn, outboxFiles, sitePath, waitForMail } from './env.mjs';
 import { AGENT_HEADERS, agentsCsv, pngImage } from './files.mjs';
+import { ALES_SCHOOL, GRAND_EST_SCHOOL, catalogueResults, createModule, themeChoices } from './catalogue.mjs';
 
 export const ALES = '200066918'; // CA Alès Agglomération: the demo role accounts' organisation
 export const GRAND_EST = '200052264'; // Région Grand Est: another member of the network
@@ -85,7 +87,16 @@ async function attempt(errors, name, fn) {
  * - `photoProfile`: the Alès administrator's own profile, given a photo;
  * - `import`: a pending import of the Alès administrator (a valid file),
  *   for `{import}`;
- * - `importWithProblems`: a pending import whose file has line problems.
+ * - `importWithProblems`: a pending import whose file has line problems;
+ * - `module`: a module of the Alès school, shared with the network, with
+ *   every field filled, made by the Alès administrator through the form,
+ *   for `{module}` (the member of Alès sees it as a module of their school,
+ *   the coordinator with « Proposer ce module dans mon école »);
+ * - `session`: a session of that module (12 seats, in 40 days), for
+ *   `{session}`;
+ * - `otherModule`: a module another school shares, that the Alès
+ *   administrator may take into her school: one of the demo's if there is
+ *   one, otherwise made by the coordinator for Manag'Est (Grand Est).
  * Each is made by the organisation's people through the site's forms. One
  * that cannot be made is recorded with the reason; the checks that need it
  * fail with that reason, the others run.
@@ -143,6 +154,60 @@ export async function ensureFixtures(browser) {
       assert.ok(m, `no import preview after the upload (at ${sitePath(page.url())})`);
       return m[1];
     });
+    made.module = await attempt(errors, 'module', async () => {
+      await visit(page, '/formations/nouveau');
+      const themes = (await themeChoices(page)).slice(0, 2);
+      return createModule(page, {
+        school: ALES_SCHOOL,
+        title: `Manager en transversalité : piloter un projet entre directions ${tag}`,
+        format: 'Formation',
+        duration: [2, 'jour(s)'],
+        categories: ['A', 'B'],
+        stage: 'Managers nouvellement en poste',
+        objectives: 'Identifier les acteurs d’un projet transversal.\nConstruire une feuille de route partagée entre directions.',
+        description: 'Jour 1 : cartographie des parties prenantes, gouvernance du projet.\nJour 2 : animer une instance de pilotage, gérer les désaccords.',
+        trainers: 'Cabinet Lierre & Co, <Anne> Martin-Dupré',
+        themes,
+        shared: true,
+      });
+    });
+    made.session = await attempt(errors, 'session', async () => {
+      // A session of that module, scheduled by the Alès administrator.
+      assert.ok(made.module, 'no module to schedule a session of');
+      await visit(page, `/formations/${made.module}/sessions/nouvelle`);
+      const start = new Date(Date.now() + 40 * 86400000).toISOString().slice(0, 10);
+      const form = page.getByRole('main');
+      await form.getByLabel(/^Premier jour/).fill(start);
+      await form.getByLabel(/^Dernier jour/).fill(start);
+      await form.getByLabel(/^Lieu/).fill('Salle du conseil, 2 rue Michelet, Alès');
+      await form.getByLabel(/^Nombre de places/).fill('12');
+      await navigate(page, () => form.getByRole('button', { name: 'Programmer la session' }).click());
+      const m = new URL(page.url()).pathname.match(new RegExp(`^/sessions/(${UUID})$`));
+      assert.ok(m, `no session page after scheduling (at ${sitePath(page.url())})`);
+      return m[1];
+    });
+    made.otherModule = await attempt(errors, 'otherModule', async () => {
+      // A module of the demo another school shares and Alès has not taken yet.
+      await visit(page, '/formations');
+      const candidates = (await catalogueResults(page)).filter((c) => c.shared && c.credit !== `Conçu par ${ALES_SCHOOL}`);
+      for (const c of candidates.slice(0, 8)) {
+        await visit(page, c.path);
+        const offer = page.getByRole('main').getByRole('heading', { name: 'Proposer ce module dans mon école' });
+        if ((await offer.count()) > 0) return c.id;
+      }
+      await page.context().clearCookies();
+      await login(page, 'coordinator');
+      return createModule(page, {
+        school: GRAND_EST_SCHOOL,
+        title: `Conférence : la sobriété numérique dans les services publics ${tag}`,
+        format: 'Conférence',
+        duration: [3, 'heure(s)'],
+        categories: [],
+        stage: 'Tous les managers',
+        objectives: 'Mesurer l’empreinte des usages numériques d’un service.',
+        shared: true,
+      });
+    });
   } finally {
     await page.context().close();
   }
@@ -156,24 +221,26 @@ export function fillParams(p, siren) {
   return p
     .replaceAll('{siren}', siren)
     .replaceAll('{profile}', () => fixture('profile'))
-    .replaceAll('{import}', () => fixture('import'));
+    .replaceAll('{import}', () => fixture('import'))
+    .replaceAll('{module}', () => fixture('module'))
+    .replaceAll('{session}', () => fixture('session'));
 }
 
 // --- people who join through an invitation ----------------------------------
 
 /**
- * `inviterRole` (a demo account) invites `email` with the role « Membre »
- * from the page of the organisation `siren`; the person opens the link of
- * the mail in their own browser and creates their account. Returns
- * { email, name, password }.
+ * `inviterRole` (a demo account) invites `email` with the role `role` (its
+ * label in the form, « Membre » unless given) from the page of the
+ * organisation `siren`; the person opens the link of the mail in their own
+ * browser and creates their account. Returns { email, name, password }.
  */
-export async function inviteAndJoin(t, browser, { inviterRole, siren, email, name, password }) {
+export async function inviteAndJoin(t, browser, { inviterRole, siren, email, name, password, role = 'Membre' }) {
   await inPage(t, browser, async (admin) => {
     await login(admin, inviterRole);
     await visit(admin, `/organisations/${siren}`);
     const form = admin.locator('form').filter({ has: admin.getByRole('button', { name: 'Inviter' }) });
     await typeInto(form.getByLabel(/^Adresse électronique/), email);
-    await form.getByLabel('Rôle').selectOption({ label: 'Membre' });
+    await form.getByLabel('Rôle').selectOption({ label: role });
     const before = outboxFiles();
     await navigate(admin, () => form.getByRole('button', { name: 'Inviter' }).click());
     assert.equal(await notice(admin), "L'invitation a été envoyée par courriel.");

@@ -2,7 +2,8 @@
 // `PAGES` in crates/web/src/router.rs, plus an error page and forms in
 // their error state. Route parameters are filled with real things of the
 // demo: `{siren}` an organisation, `{profile}` a directory profile,
-// `{import}` a pending import (lib/directory.mjs makes them).
+// `{import}` a pending import, `{module}` a module of the catalogue
+// (lib/directory.mjs makes them).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { REPO_ROOT } from './env.mjs';
 import { navigate, typeInto, visit } from './browser.mjs';
 import { fillParams, fixture, uploadAgents, uploadPhoto } from './directory.mjs';
+import { fillModule, saveModule } from './catalogue.mjs';
 
 // MAILLAGE_ROUTER_RS: another copy of the file, to check the checks.
 export const ROUTER_RS = process.env.MAILLAGE_ROUTER_RS || path.join(REPO_ROOT, 'crates/web/src/router.rs');
@@ -52,7 +54,7 @@ export function routerRouteSources() {
 export const withSiren = (p) => p.replaceAll('{siren}', SIREN);
 
 /** The route parameters of PAGES the checks know how to fill in. */
-export const PAGE_PARAMS = ['{siren}', '{profile}', '{import}'];
+export const PAGE_PARAMS = ['{siren}', '{profile}', '{import}', '{module}', '{session}'];
 
 /** A PAGES path with every parameter filled (needs the directory fixtures). */
 export const fill = (p) => fillParams(p, SIREN);
@@ -189,15 +191,34 @@ function refusedPhoto() {
   };
 }
 
+/** The module form sent back by « Enregistrer » with what `fill` typed; 422 and the error summary. */
+function moduleFormWith(name, fill, message) {
+  return {
+    name: `/formations/nouveau (${name})`,
+    open: async (page) => {
+      await visit(page, '/formations/nouveau');
+      await fill(page);
+      const res = await saveModule(page);
+      assert.equal(res.status(), 422, `the module form ${name}: HTTP ${res.status()}`);
+      const summary = page.locator('#erreurs');
+      await summary.waitFor();
+      assert.match(await summary.innerText(), message);
+      return res;
+    },
+  };
+}
+
 /**
  * The pages an organisation's administrator sees differently: the
  * organisation page (its forms), the directory (export and import links),
  * a profile of the organisation (history, removal), the administrative
- * form, the import steps; with their error states.
+ * form, the import steps, the catalogue (« Ajouter un module », her
+ * school's module and its form, another school's shared module with
+ * « Proposer ce module dans mon école »); with their error states.
  */
 export function orgAdminTargets() {
   const pages = htmlPages().filter((p) =>
-    /^\/(organisations\/\{siren\}|annuaire(\/\{profile\}(\/modifier)?)?|profil|admin\/import(\/\{import\})?)$/.test(p),
+    /^\/(organisations\/\{siren\}|annuaire(\/\{profile\}(\/modifier)?)?|profil|admin\/import(\/\{import\})?|formations(\/nouveau|\/\{module\}(\/modifier)?)?)$/.test(p),
   );
   const list = pages.map((p) => ({ name: p, open: (page) => visit(page, fill(p)) }));
   list.push(
@@ -230,6 +251,21 @@ export function orgAdminTargets() {
         return res;
       },
     },
+    {
+      name: "/formations/{module} (module partagé d'une autre école)",
+      open: async (page) => {
+        const res = await visit(page, `/formations/${fixture('otherModule')}`);
+        await page.getByRole('main').getByRole('heading', { name: 'Proposer ce module dans mon école' }).waitFor();
+        return res;
+      },
+    },
+    // As presented: her only school chosen, a duration of 1 day; no title, no format.
+    moduleFormWith('vide', async () => {}, /Saisissez l'intitulé du module\.[\s\S]*Choisissez le format du module\./),
+    moduleFormWith(
+      'durée « deux »',
+      (page) => fillModule(page, { title: 'Conduire le changement', format: 'Séminaire', duration: ['deux', 'jour(s)'] }),
+      /Saisissez la durée en chiffres/,
+    ),
   );
   return list;
 }

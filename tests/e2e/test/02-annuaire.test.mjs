@@ -58,7 +58,9 @@ async function facts(page) {
 /** A field of « Ma fiche », within its fieldset (labels repeat between « Poste… » and « Qui voit quoi »). */
 const postField = (page, label) =>
   page.getByRole('group', { name: 'Poste et coordonnées professionnelles' }).getByLabel(label, { exact: true });
-const visibility = (page, label) => page.getByRole('group', { name: 'Qui voit quoi' }).getByLabel(label, { exact: true });
+/** A « Qui voit » select of « Ma fiche », named « Qui voit : <field> » (the prefix is for screen readers only). */
+const visibility = (page, label) =>
+  page.getByRole('group', { name: 'Qui voit quoi' }).getByRole('combobox', { name: `Qui voit : ${label}`, exact: true });
 
 describe('recherche dans l\'annuaire', () => {
   test('une personne membre cherche « elodie », trouve « Élodie … », ouvre sa fiche et télécharge sa carte de visite', (t) =>

@@ -259,6 +259,8 @@ struct FormPage {
     layout: Layout,
     /// `None`: a new module.
     id: Option<Uuid>,
+    /// The module's title as stored (the breadcrumb), not as typed.
+    stored_title: String,
     f: ModuleForm,
     schools: Vec<School>,
     formats: &'static [Format],
@@ -282,9 +284,14 @@ async fn render_form(
         maillage_core::policy::require(caller, &maillage_core::policy::Action::UseAccount)?;
         return Err(maillage_core::CoreError::Forbidden.into());
     }
+    let stored_title = match id {
+        Some(id) => catalogue::get(&state.ctx, caller, id).await?.title,
+        None => String::new(),
+    };
     Ok(FormPage {
         layout,
         id,
+        stored_title,
         f,
         schools,
         formats: Format::ALL,
@@ -316,6 +323,7 @@ pub async fn create(
     Caller(caller): Caller,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    maillage_core::policy::require(&caller, &maillage_core::policy::Action::ViewCatalogue)?;
     let f = ModuleForm::from_pairs(&pairs);
     let result = match Uuid::parse_str(f.school.trim()) {
         Ok(school) => catalogue::create(&state.ctx, &caller, school, &f.input()).await,
@@ -411,6 +419,7 @@ pub async fn withdraw(
     Path(id): Path<String>,
     Form(f): Form<SchoolForm>,
 ) -> Result<Response, WebError> {
+    maillage_core::policy::require(&caller, &maillage_core::policy::Action::ViewCatalogue)?;
     let id = module_id(&id)?;
     let school = Uuid::parse_str(f.school.trim()).map_err(|_| WebError::not_found())?;
     catalogue::unadopt(&state.ctx, &caller, id, school).await?;
