@@ -217,7 +217,7 @@ async fn bad_sessions_are_refused_with_french_messages() {
     let (module, _, admin) = session(&app, 5).await;
     let mut b = app.session(admin).await;
     let today = maillage_db::now().date();
-    let cases: Vec<(Vec<(&str, String)>, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             vec![
                 ("starts_on", (today + time::Duration::days(10)).to_string()),
@@ -292,6 +292,9 @@ async fn bad_sessions_are_refused_with_french_messages() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+/// (fields changed from a valid session, the field in error, its message).
+type Case = (Vec<(&'static str, String)>, &'static str, &'static str);
 
 async fn count_sessions(app: &TestApp) -> i64 {
     let mut c = app.ctx.db.conn().await.unwrap();
