@@ -196,7 +196,8 @@ pub async fn can_manage(ctx: &Ctx, actor: &Actor, school_id: Uuid) -> CoreResult
     Ok(policy::allows(actor, &Action::ManageSchool { organisations: &ids }))
 }
 
-async fn require_manage(ctx: &Ctx, actor: &Actor, school_id: Uuid) -> CoreResult<()> {
+/// `ManageSchool` on this school, as a `Result` (sessions use it too).
+pub async fn require_manage(ctx: &Ctx, actor: &Actor, school_id: Uuid) -> CoreResult<()> {
     let school = schools::get(ctx, school_id).await?;
     let ids: Vec<Uuid> = school.organisations.iter().map(|o| o.id).collect();
     policy::require(actor, &Action::ManageSchool { organisations: &ids })

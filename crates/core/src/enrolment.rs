@@ -12,7 +12,6 @@ use crate::{
     Actor, CoreError, CoreResult, Ctx, FieldErrors, catalogue,
     mail::{self, Mail},
     policy::{self, Action},
-    schools,
 };
 
 const ENROLLED: &str = "inscrit";
@@ -86,12 +85,6 @@ pub fn today() -> Date {
     maillage_db::now().date()
 }
 
-async fn require_manage_school(ctx: &Ctx, actor: &Actor, school_id: Uuid) -> CoreResult<()> {
-    let school = schools::get(ctx, school_id).await?;
-    let ids: Vec<Uuid> = school.organisations.iter().map(|o| o.id).collect();
-    policy::require(actor, &Action::ManageSchool { organisations: &ids })
-}
-
 /// A session, if the viewer may see its module.
 pub async fn get(ctx: &Ctx, actor: &Actor, id: Uuid) -> CoreResult<Session> {
     policy::require(actor, &Action::ViewCatalogue)?;
@@ -152,7 +145,7 @@ pub async fn create(ctx: &Ctx, actor: &Actor, module_id: Uuid, input: &Input) ->
         Ok(s) if s == module.school.id || module.adopted_by.iter().any(|a| a.id == s) => s,
         _ => module.school.id,
     };
-    require_manage_school(ctx, actor, school_id).await?;
+    catalogue::require_manage(ctx, actor, school_id).await?;
     let mut errors = FieldErrors::new();
     let starts_on = date(&mut errors, "starts_on", &input.starts_on, true);
     let ends_on = date(&mut errors, "ends_on", &input.ends_on, true);
@@ -372,7 +365,7 @@ pub struct Participant {
 /// Who is enrolled and waiting, for the organising school.
 pub async fn roster(ctx: &Ctx, actor: &Actor, session_id: Uuid) -> CoreResult<Vec<Participant>> {
     let session = get(ctx, actor, session_id).await?;
-    require_manage_school(ctx, actor, session.school_id).await?;
+    catalogue::require_manage(ctx, actor, session.school_id).await?;
     let mut conn = ctx.db.conn().await?;
     let mut rank = 0;
     Ok(db::enrolments(conn.ex(), session_id)
@@ -399,5 +392,5 @@ pub async fn roster(ctx: &Ctx, actor: &Actor, session_id: Uuid) -> CoreResult<Ve
 
 /// Whether the actor organises this session (sees the roster).
 pub async fn can_manage(ctx: &Ctx, actor: &Actor, session: &Session) -> CoreResult<bool> {
-    Ok(require_manage_school(ctx, actor, session.school_id).await.is_ok())
+    catalogue::can_manage(ctx, actor, session.school_id).await
 }

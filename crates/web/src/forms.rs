@@ -39,6 +39,37 @@ pub fn field_errors(e: CoreError) -> Result<FieldErrors, WebError> {
     }
 }
 
+/// A record id from the path: anything but a UUID cannot exist (404).
+pub fn id_or_404(raw: &str) -> Result<uuid::Uuid, WebError> {
+    uuid::Uuid::parse_str(raw).map_err(|_| WebError::not_found())
+}
+
+/// The first value of `key` in a form sent as pairs (forms with repeated
+/// checkbox names are read as `Form<Vec<(String, String)>>`).
+pub fn first(pairs: &[(String, String)], key: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// Every value of `key` in a form sent as pairs, in order.
+pub fn all(pairs: &[(String, String)], key: &str) -> Vec<String> {
+    pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+}
+
+/// A query string of the non-empty parameters, for pagination and export
+/// links that keep a search: `q=elodie&categorie=A`.
+pub fn query_string(params: &[(&str, &String)]) -> String {
+    params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::middleware::url_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// A redirect target taken from user input: only local paths. Anything with
 /// a control character, a space or non-ASCII is refused too: browsers strip
 /// tabs and newlines from URLs, so « /\t/evil.example » would become

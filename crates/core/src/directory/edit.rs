@@ -125,8 +125,9 @@ fn apply_visibility(input: &VisibilityInput, f: &mut Fields, errors: &mut FieldE
     vis("listed", &input.listed, &mut f.listed);
 }
 
-/// The history keys of what differs between two versions.
-fn changed(before: &Fields, after: &Fields) -> Vec<&'static str> {
+/// The history keys of what differs between two versions (also what an
+/// import's preview announces).
+pub(super) fn changed(before: &Fields, after: &Fields) -> Vec<&'static str> {
     let mut out = Vec::new();
     let mut cmp = |key: &'static str, differs: bool| {
         if differs {

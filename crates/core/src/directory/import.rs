@@ -167,26 +167,6 @@ fn merged(mut f: Fields, r: &AgentRow) -> Fields {
     f
 }
 
-fn differences(before: &Fields, after: &Fields) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    for (key, differs) in [
-        ("prenom", before.first_name != after.first_name),
-        ("nom", before.last_name != after.last_name),
-        ("fonction", before.function_title != after.function_title),
-        ("direction", before.direction != after.direction),
-        ("service", before.service != after.service),
-        ("categorie", before.category != after.category),
-        ("cadre", before.cadre != after.cadre),
-        ("telephone", before.phone != after.phone),
-        ("langues", before.languages != after.languages),
-    ] {
-        if differs {
-            out.push(key);
-        }
-    }
-    out
-}
-
 /// Compares the file's lines with the directory: which lines create, update
 /// or leave a profile, and which addresses belong to another organisation.
 async fn plan(
@@ -216,7 +196,7 @@ async fn plan(
             Some(p) => {
                 let before = Fields::from(p);
                 let after = merged(before.clone(), &row);
-                let changes = differences(&before, &after);
+                let changes = super::edit::changed(&before, &after);
                 out.push(Planned {
                     action: if changes.is_empty() {
                         LineAction::Unchanged

@@ -23,14 +23,9 @@ use uuid::Uuid;
 use crate::{
     AppState,
     error::WebError,
-    forms::{field_errors, invalid, page, see_other},
+    forms::{all, field_errors, first, id_or_404, invalid, page, query_string, see_other},
     layout::{Caller, Layout},
-    middleware::url_encode,
 };
-
-fn module_id(raw: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(raw).map_err(|_| WebError::not_found())
-}
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -58,19 +53,14 @@ impl ListQuery {
     }
 
     fn base(&self) -> String {
-        [
+        query_string(&[
             ("q", &self.q),
             ("format", &self.format),
             ("theme", &self.theme),
             ("ecole", &self.ecole),
             ("categorie", &self.categorie),
             ("public", &self.public),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", url_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 
@@ -136,16 +126,15 @@ async fn render_show(
 ) -> Result<ShowPage, WebError> {
     let m = catalogue::get(&state.ctx, caller, id).await?;
     let mine = schools::manageable(&state.ctx, caller).await?;
-    let can_schedule = mine
-        .iter()
-        .any(|s| s.id == m.school.id || m.adopted_by.iter().any(|a| a.id == s.id));
+    let can_edit = mine.iter().any(|s| s.id == m.school.id);
+    let can_schedule = can_edit || mine.iter().any(|s| m.adopted_by.iter().any(|a| a.id == s.id));
     let (took, rest): (Vec<School>, Vec<School>) = mine
         .into_iter()
         .filter(|s| s.id != m.school.id)
         .partition(|s| m.adopted_by.iter().any(|a| a.id == s.id));
     Ok(ShowPage {
         layout,
-        can_edit: catalogue::can_manage(&state.ctx, caller, m.school.id).await?,
+        can_edit,
         can_adopt_into: if m.shared { rest } else { Vec::new() },
         can_withdraw_from: took,
         sessions: maillage_core::enrolment::of_module(&state.ctx, caller, m.id).await?,
@@ -161,7 +150,7 @@ pub async fn show(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    page(render_show(&state, layout, &caller, module_id(&id)?, FieldErrors::new()).await?)
+    page(render_show(&state, layout, &caller, id_or_404(&id)?, FieldErrors::new()).await?)
 }
 
 /// The module form, as typed (checkbox lists repeat their name).
@@ -184,14 +173,8 @@ struct ModuleForm {
 
 impl ModuleForm {
     fn from_pairs(pairs: &[(String, String)]) -> ModuleForm {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        let all = |k: &str| pairs.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect();
+        let get = |k: &str| first(pairs, k);
+        let all = |k: &str| all(pairs, k);
         ModuleForm {
             school: get("school"),
             title: get("title"),
@@ -347,7 +330,7 @@ pub async fn edit_form(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id = module_id(&id)?;
+    let id = id_or_404(&id)?;
     let m = catalogue::get(&state.ctx, &caller, id).await?;
     if !catalogue::can_manage(&state.ctx, &caller, m.school.id).await? {
         return Err(maillage_core::CoreError::Forbidden.into());
@@ -372,7 +355,7 @@ pub async fn update(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id = module_id(&id)?;
+    let id = id_or_404(&id)?;
     let f = ModuleForm::from_pairs(&pairs);
     match catalogue::update(&state.ctx, &caller, id, &f.input()).await {
         Ok(()) => Ok(see_other(&format!("/formations/{id}?info=module-enregistre"))),
@@ -396,7 +379,7 @@ pub async fn adopt(
     Path(id): Path<String>,
     Form(f): Form<SchoolForm>,
 ) -> Result<Response, WebError> {
-    let id = module_id(&id)?;
+    let id = id_or_404(&id)?;
     let result = match Uuid::parse_str(f.school.trim()) {
         Ok(school) => catalogue::adopt(&state.ctx, &caller, id, school).await,
         Err(_) => Err(FieldErrors::single(
@@ -420,7 +403,7 @@ pub async fn withdraw(
     Form(f): Form<SchoolForm>,
 ) -> Result<Response, WebError> {
     maillage_core::policy::require(&caller, &maillage_core::policy::Action::ViewCatalogue)?;
-    let id = module_id(&id)?;
+    let id = id_or_404(&id)?;
     let school = Uuid::parse_str(f.school.trim()).map_err(|_| WebError::not_found())?;
     catalogue::unadopt(&state.ctx, &caller, id, school).await?;
     // A module no longer shared is out of sight once withdrawn.

@@ -28,14 +28,9 @@ use uuid::Uuid;
 use crate::{
     AppState,
     error::WebError,
-    forms::{field_errors, invalid, page, see_other},
+    forms::{all, field_errors, first, id_or_404, invalid, page, query_string, see_other},
     layout::{Caller, Layout},
-    middleware::url_encode,
 };
-
-fn profile_id(raw: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(raw).map_err(|_| WebError::not_found())
-}
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -68,7 +63,7 @@ impl SearchQuery {
 
     /// The query string without the page, for pagination and export links.
     fn base(&self) -> String {
-        [
+        query_string(&[
             ("q", &self.q),
             ("organisation", &self.organisation),
             ("type", &self.kind),
@@ -76,12 +71,7 @@ impl SearchQuery {
             ("departement", &self.departement),
             ("categorie", &self.categorie),
             ("theme", &self.theme),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", url_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 
@@ -189,7 +179,7 @@ pub async fn show(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let p = profile::get(&state.ctx, &caller, profile_id(&id)?).await?;
+    let p = profile::get(&state.ctx, &caller, id_or_404(&id)?).await?;
     let history = if p.sees_everything() {
         profile::history(&state.ctx, &caller, p.id).await?
     } else {
@@ -213,7 +203,7 @@ pub async fn photo(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let jpeg = profile::photo(&state.ctx, &caller, profile_id(&id)?).await?;
+    let jpeg = profile::photo(&state.ctx, &caller, id_or_404(&id)?).await?;
     let mut res = jpeg.into_response();
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
@@ -225,7 +215,7 @@ pub async fn vcard(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let (file, card) = search::vcard(&state.ctx, &caller, profile_id(&id)?).await?;
+    let (file, card) = search::vcard(&state.ctx, &caller, id_or_404(&id)?).await?;
     Ok(download(card, "text/vcard; charset=utf-8", &file))
 }
 
@@ -286,7 +276,7 @@ struct AdminEditPage {
 }
 
 async fn editable(state: &AppState, caller: &Actor, id: &str) -> Result<Profile, WebError> {
-    let p = profile::get(&state.ctx, caller, profile_id(id)?).await?;
+    let p = profile::get(&state.ctx, caller, id_or_404(id)?).await?;
     policy::require(
         caller,
         &Action::EditProfileAdministrative {
@@ -337,7 +327,7 @@ pub async fn remove(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    edit::remove(&state.ctx, &caller, profile_id(&id)?).await?;
+    edit::remove(&state.ctx, &caller, id_or_404(&id)?).await?;
     Ok(see_other("/annuaire?info=fiche-supprimee"))
 }
 
@@ -401,14 +391,8 @@ impl OwnForm {
     }
 
     fn from_pairs(pairs: &[(String, String)]) -> OwnForm {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        let all = |k: &str| pairs.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect();
+        let get = |k: &str| first(pairs, k);
+        let all = |k: &str| all(pairs, k);
         let mut vis: Vec<(&'static str, &'static str, String)> = VIS_FIELDS
             .iter()
             .map(|(name, label)| (*name, *label, get(name)))
@@ -668,7 +652,7 @@ pub async fn theme_rename(
     Path(id): Path<String>,
     Form(f): Form<ThemeForm>,
 ) -> Result<Response, WebError> {
-    let id = profile_id(&id)?;
+    let id = id_or_404(&id)?;
     match themes::rename(&state.ctx, &caller, id, &f.name).await {
         Ok(()) => Ok(see_other("/admin/thematiques?info=thematique-renommee")),
         Err(e) => {
@@ -687,6 +671,6 @@ pub async fn theme_remove(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    themes::remove(&state.ctx, &caller, profile_id(&id)?).await?;
+    themes::remove(&state.ctx, &caller, id_or_404(&id)?).await?;
     Ok(see_other("/admin/thematiques?info=thematique-supprimee"))
 }

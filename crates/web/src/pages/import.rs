@@ -17,12 +17,11 @@ use maillage_core::{
     policy::{self, Action},
 };
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::{
     AppState,
     error::WebError,
-    forms::{field_errors, invalid, page, see_other},
+    forms::{all, field_errors, id_or_404, invalid, page, see_other},
     layout::{Caller, Layout},
     pages::directory::bad_upload,
 };
@@ -128,10 +127,6 @@ pub async fn upload(
     }
 }
 
-fn import_id(raw: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(raw).map_err(|_| WebError::not_found())
-}
-
 #[derive(Template)]
 #[template(path = "directory/import_preview.html")]
 struct PreviewPage {
@@ -155,7 +150,7 @@ pub async fn preview(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let p = import::preview(&state.ctx, &caller, import_id(&id)?).await?;
+    let p = import::preview(&state.ctx, &caller, id_or_404(&id)?).await?;
     page(PreviewPage {
         layout,
         shown: p.plan.len().min(200),
@@ -170,13 +165,9 @@ pub async fn set_columns(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id = import_id(&id)?;
+    let id = id_or_404(&id)?;
     // One `colonne` value per column, in order.
-    let columns: Vec<String> = pairs
-        .into_iter()
-        .filter(|(k, _)| k == "colonne")
-        .map(|(_, v)| v)
-        .collect();
+    let columns = all(&pairs, "colonne");
     import::set_mapping(&state.ctx, &caller, id, &columns).await?;
     Ok(see_other(&format!("/admin/import/{id}#apercu")))
 }
@@ -203,7 +194,7 @@ pub async fn commit(
     Path(id): Path<String>,
     Form(f): Form<CommitForm>,
 ) -> Result<Response, WebError> {
-    let id = import_id(&id)?;
+    let id = id_or_404(&id)?;
     let before = import::preview(&state.ctx, &caller, id).await?;
     let counts = import::commit(&state.ctx, &caller, id, f.inviter == "oui").await?;
     page(ReportPage {
@@ -219,7 +210,7 @@ pub async fn discard(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    import::discard(&state.ctx, &caller, import_id(&id)?).await?;
+    import::discard(&state.ctx, &caller, id_or_404(&id)?).await?;
     Ok(see_other("/admin/import?info=import-abandonne"))
 }
 

@@ -20,13 +20,9 @@ use uuid::Uuid;
 use crate::{
     AppState,
     error::WebError,
-    forms::{field_errors, invalid, page, see_other},
+    forms::{field_errors, id_or_404, invalid, page, see_other},
     layout::{Caller, Layout},
 };
-
-fn id_of(raw: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(raw).map_err(|_| WebError::not_found())
-}
 
 #[derive(Template)]
 #[template(path = "sessions/show.html")]
@@ -45,7 +41,7 @@ pub async fn show(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id = id_of(&id)?;
+    let id = id_or_404(&id)?;
     let s = enrolment::get(&state.ctx, &caller, id).await?;
     let standing = enrolment::standing(&state.ctx, &caller, id).await?;
     let roster = if enrolment::can_manage(&state.ctx, &caller, &s).await? {
@@ -73,7 +69,7 @@ pub async fn enrol(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id = id_of(&id)?;
+    let id = id_or_404(&id)?;
     let info = match enrolment::enrol(&state.ctx, &caller, id).await? {
         Standing::Enrolled => "inscription-confirmee",
         _ => "liste-attente",
@@ -86,7 +82,7 @@ pub async fn cancel(
     Caller(caller): Caller,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id = id_of(&id)?;
+    let id = id_or_404(&id)?;
     enrolment::cancel(&state.ctx, &caller, id).await?;
     Ok(see_other(&format!("/sessions/{id}?info=inscription-annulee")))
 }
@@ -170,7 +166,7 @@ pub async fn new_form(
         capacity: "12".into(),
         ..Default::default()
     };
-    page(render_form(&state, layout, &caller, id_of(&id)?, f, FieldErrors::new()).await?)
+    page(render_form(&state, layout, &caller, id_or_404(&id)?, f, FieldErrors::new()).await?)
 }
 
 pub async fn create(
@@ -180,7 +176,7 @@ pub async fn create(
     Path(id): Path<String>,
     Form(f): Form<SessionForm>,
 ) -> Result<Response, WebError> {
-    let module_id = id_of(&id)?;
+    let module_id = id_or_404(&id)?;
     match enrolment::create(&state.ctx, &caller, module_id, &f.input()).await {
         Ok(id) => Ok(see_other(&format!("/sessions/{id}?info=session-creee"))),
         Err(e) => {
