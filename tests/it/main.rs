@@ -5,14 +5,19 @@
 mod harness;
 
 mod accounts;
+mod agenda;
 mod api;
+mod attendance;
 mod catalogue;
 mod cli;
 mod directory;
 mod enrolment;
+mod evaluations;
 mod hostile;
 mod mail;
 mod organisations;
 mod pages;
+mod paths;
 mod permissions;
+mod statistics;
 mod storage;

@@ -4,7 +4,10 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod agenda;
 pub mod api_tokens;
+pub mod attendance;
+pub mod attestations;
 pub mod cache;
 pub mod catalogue;
 pub mod config;
@@ -13,16 +16,20 @@ pub mod demo;
 pub mod directory;
 pub mod enrolment;
 pub mod error;
+pub mod evaluations;
 pub mod jobs;
 pub mod mail;
 pub mod network;
 pub mod organisations;
+pub mod paths;
 pub mod people;
 pub mod policy;
 pub mod rush;
 pub mod schools;
 pub mod security;
+pub mod statistics;
 pub mod throttle;
+pub mod trainers;
 
 pub use actor::{Actor, UserCtx};
 pub use context::Ctx;

@@ -6,25 +6,31 @@
 //! the capability modules takes an [`Ex`] (a connection or a transaction) and,
 //! where data belongs to an organisation, the caller's scope explicitly.
 
-pub mod error;
-pub mod migrate;
-pub mod pool;
-pub mod query;
-
 pub mod activity;
 pub mod api_tokens;
+pub mod attendance;
+pub mod attestations;
 pub mod audit;
+pub mod calendar;
+pub mod error;
+pub mod evaluations;
 pub mod jobs;
 pub mod login_failures;
+pub mod migrate;
 pub mod modules;
 pub mod network;
 pub mod one_time_tokens;
 pub mod organisations;
+pub mod paths;
+pub mod pool;
 pub mod profiles;
+pub mod query;
 pub mod roles;
 pub mod schools;
 pub mod secrets;
 pub mod sessions;
+pub mod statistics;
+pub mod trainers;
 pub mod training_sessions;
 pub mod users;
 

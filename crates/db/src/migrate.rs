@@ -31,6 +31,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_directory"),
     migration!(3, "0003_catalogue"),
     migration!(4, "0004_sessions"),
+    migration!(5, "0005_school_life"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

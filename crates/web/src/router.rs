@@ -55,6 +55,11 @@ pub const PAGES: &[&str] = &[
     "/formations/{module}/modifier",
     "/formations/{module}/sessions/nouvelle",
     "/sessions/{session}",
+    // École — paths (parcours)
+    // École — attendance and attestations
+    // École — evaluations
+    // École — agenda, trainers, cycles
+    // École — statistics
     "/accessibilite",
     "/donnees-personnelles",
     "/plan-du-site",
@@ -137,6 +142,11 @@ pub fn router(state: AppState) -> Router {
         .route("/sessions/{id}/annulation", post(sessions::cancel))
         .route("/formations/{id}/reprendre", post(catalogue::adopt))
         .route("/formations/{id}/retirer", post(catalogue::withdraw))
+        // École — paths (parcours)
+        // École — attendance and attestations
+        // École — evaluations
+        // École — agenda, trainers, cycles
+        // École — statistics
         .route("/accessibilite", get(info::accessibility))
         .route("/donnees-personnelles", get(info::privacy))
         .route("/plan-du-site", get(info::sitemap))
@@ -155,6 +165,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/annuaire/{id}", get(api::directory::show))
         .route("/api/v1/formations", get(api::catalogue::search))
         .route("/api/v1/formations/{id}", get(api::catalogue::show))
+        // École — API: paths
+        // École — API: sessions and enrolments
+        // École — API: attendance
         .route("/api/v1/moi", get(api::me::show));
 
     // File uploads (agents lists, photos) get a larger body limit than the

@@ -4,10 +4,13 @@
 //! JSON by the `error_pages` middleware. Authentication: a personal token
 //! (`Authorization: Bearer mlg_…`) created from /compte, or the session.
 
+pub mod attendance;
 pub mod catalogue;
 pub mod directory;
 pub mod me;
 pub mod organisations;
+pub mod paths;
+pub mod sessions;
 
 use axum::{Json, response::IntoResponse};
 use utoipa::{

@@ -3,14 +3,21 @@
 
 pub mod account;
 pub mod admin;
+pub mod agenda;
+pub mod attendance;
+pub mod attestations;
 pub mod auth;
 pub mod catalogue;
 pub mod directory;
+pub mod evaluations;
 pub mod home;
 pub mod import;
 pub mod info;
 pub mod organisations;
+pub mod paths;
 pub mod sessions;
+pub mod statistics;
+pub mod trainers;
 
 /// Dates as French users read them: « 25 mars 2026 ».
 pub fn date_fr(d: impl std::borrow::Borrow<time::Date>) -> String {

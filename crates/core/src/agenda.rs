@@ -1,0 +1,1 @@
+//! Calendars (.ics per session, personal feed) and reminders before sessions.

@@ -1,0 +1,1 @@
+//! Half-day slots of a session, attendance sheets and module completion.

@@ -1,0 +1,1 @@
+//! Attestations of attendance and completion (tagged PDF) and their public verification.

@@ -1,0 +1,1 @@
+//! Evaluations « à chaud » and « à froid »: templates, questionnaires, anonymous answers, results.

@@ -1,0 +1,1 @@
+//! Paths (parcours): ordered steps of modules, who must follow them, progress.

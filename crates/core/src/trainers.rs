@@ -1,0 +1,1 @@
+//! Trainers (intervenants), internal and external, and their bookings.
