@@ -266,6 +266,8 @@ CREATE TABLE evaluation_invitations (
     evaluation_id UUID NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
     user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     answered BOOLEAN NOT NULL DEFAULT FALSE,
+    -- when the invitation mail was queued (the questionnaire opened); NULL: not yet
+    notified_on DATE,
     PRIMARY KEY (evaluation_id, user_id)
 );
 

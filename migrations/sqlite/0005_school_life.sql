@@ -266,16 +266,19 @@ CREATE TABLE evaluation_invitations (
     evaluation_id BLOB NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
     user_id BLOB NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     answered INTEGER NOT NULL DEFAULT 0,
+    -- when the invitation mail was queued (the questionnaire opened); NULL: not yet
+    notified_on TEXT,
     PRIMARY KEY (evaluation_id, user_id)
 );
 
 -- Anonymous answers: random (v4) ids and a date without time, so that no
--- answer can be matched with its author by order or timing.
+-- answer can be matched with its author by order or timing. WITHOUT ROWID:
+-- rows are stored in the order of their random ids, not of their arrival.
 CREATE TABLE evaluation_responses (
     id BLOB PRIMARY KEY,
     evaluation_id BLOB NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
     submitted_on TEXT NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX evaluation_responses_evaluation ON evaluation_responses (evaluation_id);
 
 CREATE TABLE evaluation_answers (
@@ -284,7 +287,7 @@ CREATE TABLE evaluation_answers (
     score INTEGER,
     text TEXT,
     PRIMARY KEY (response_id, item_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX evaluation_answers_item ON evaluation_answers (item_id);
 
 -- One secret calendar feed per person (/agenda/{token}.ics); the token is

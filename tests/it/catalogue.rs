@@ -104,6 +104,8 @@ impl ModuleForm {
             themes: self.themes.clone(),
             shared: self.shared,
             archived: self.archived,
+            // Empty: the default threshold (100 %).
+            completion_percent: String::new(),
         }
     }
 

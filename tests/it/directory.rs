@@ -90,6 +90,7 @@ impl Own {
                 cadre: self.cadre.clone(),
                 email: self.email.clone(),
                 phone: self.phone.clone(),
+                ..Default::default()
             },
             bio: self.bio.clone(),
             languages: self.languages.clone(),
@@ -107,6 +108,7 @@ impl Own {
                 themes: self.vis[8].into(),
                 photo: self.vis[9].into(),
                 listed: self.listed.into(),
+                ..Default::default()
             },
         }
     }

@@ -21,3 +21,4 @@ mod paths;
 mod permissions;
 mod statistics;
 mod storage;
+mod trainers;

@@ -79,7 +79,7 @@ fn tags(html: &str) -> Vec<Tag> {
 }
 
 /// The frame and accessibility checks every HTML page must pass.
-fn check_html(what: &str, res: &Res) {
+pub fn check_html(what: &str, res: &Res) {
     let html = &res.body;
     let ct = res
         .headers
@@ -362,6 +362,107 @@ async fn every_page_renders_for_every_role() {
         .await
         .unwrap()
     };
+    // `{template}`: Alès's default « à chaud » template; `{evaluation}`: a
+    // questionnaire opened from it for `{session}`.
+    let (template, evaluation) = {
+        let coordinator = app.actor(coordinator_id).await;
+        let t = maillage_core::evaluations::create_default_template(
+            &app.ctx,
+            &coordinator,
+            &ales_school.to_string(),
+            "chaud",
+        )
+        .await
+        .unwrap();
+        let input = maillage_core::evaluations::OpenInput {
+            template: t.to_string(),
+            ..Default::default()
+        };
+        let e = maillage_core::evaluations::open(&app.ctx, &coordinator, session, &input)
+            .await
+            .unwrap();
+        (t, e)
+    };
+
+    // `{path}`: a mandatory path of Alès with `{module}` as its one step.
+    let path = crate::paths::path_with_step(&app, coordinator_id, ales_school, module).await;
+    // `{feed}`: the member's personal calendar feed (`<token>.ics`).
+    let feed = maillage_core::agenda::create_feed(&app.ctx, &app.actor(agent).await)
+        .await
+        .unwrap();
+
+    // `{trainer}`: an external trainer of Alès offered to the network,
+    // teaching `{module}` on `{session}`; `{cycle}`: a cycle of Alès
+    // holding `{session}`.
+    let trainer = {
+        let coordinator = app.actor(coordinator_id).await;
+        let t = maillage_core::trainers::create(
+            &app.ctx,
+            &coordinator,
+            &maillage_core::trainers::Input {
+                school: ales_school.to_string(),
+                kind: "externe".into(),
+                name: "Paul Consultant".into(),
+                employer: "Cabinet Cévennes".into(),
+                bio: "Psychologue du travail.\nCoach.".into(),
+                shared: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        maillage_core::trainers::link_module(&app.ctx, &coordinator, t, &module.to_string())
+            .await
+            .unwrap();
+        t
+    };
+    let cycle = {
+        let mut tx = app.ctx.db.begin().await.unwrap();
+        let id = maillage_db::cycles::insert(
+            tx.ex(),
+            ales_school,
+            "Cycle des Cévennes",
+            "Cinq journées, cinq communes.",
+        )
+        .await
+        .unwrap();
+        tx.ex()
+            .execute(
+                maillage_db::query("UPDATE training_sessions SET cycle_id = $2, title = $3 WHERE id = $1")
+                    .bind(session)
+                    .bind(id)
+                    .bind("Journée 1 — Alès"),
+            )
+            .await
+            .unwrap();
+        maillage_db::training_sessions::set_trainers(tx.ex(), session, &[trainer])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
+
+    // `{slot}`: the first half-day of `{session}`; `{person}`: the member,
+    // enrolled and present at it; `{attestation}`: the code of the
+    // attestation issued to them.
+    let (slot, person, attestation) = {
+        let member = app.actor(agent).await;
+        maillage_core::enrolment::enrol(&app.ctx, &member, session)
+            .await
+            .unwrap();
+        let mut c = app.ctx.db.conn().await.unwrap();
+        let slot = maillage_db::attendance::slots(c.ex(), session).await.unwrap()[0].id;
+        drop(c);
+        let entries = [(agent.to_string(), "present".to_owned())];
+        maillage_core::attendance::record(&app.ctx, &app.actor(coordinator_id).await, session, slot, &entries)
+            .await
+            .unwrap();
+        let code = maillage_core::attestations::own(&app.ctx, &member, session)
+            .await
+            .unwrap()
+            .code;
+        (slot, agent, code)
+    };
 
     let mut paths: Vec<String> = maillage_web::router::PAGES
         .iter()
@@ -371,6 +472,15 @@ async fn every_page_renders_for_every_role() {
                 .replace("{import}", &clean_import.to_string())
                 .replace("{module}", &module.to_string())
                 .replace("{session}", &session.to_string())
+                .replace("{template}", &template.to_string())
+                .replace("{evaluation}", &evaluation.to_string())
+                .replace("{path}", &path.to_string())
+                .replace("{feed}", &format!("{feed}.ics"))
+                .replace("{trainer}", &trainer.to_string())
+                .replace("{cycle}", &cycle.to_string())
+                .replace("{slot}", &slot.to_string())
+                .replace("{person}", &person.to_string())
+                .replace("{attestation}", &attestation)
         })
         .collect();
     assert!(
@@ -419,7 +529,13 @@ async fn every_page_renders_for_every_role() {
     ]);
     // Pages that hide themselves (404) from those they are not for: an
     // administrative form, another person's pending import.
-    let may_hide = |path: &str| path.contains("/modifier") || path.starts_with("/admin/import/");
+    // A school's evaluation templates and a trainer's results, too.
+    let may_hide = |path: &str| {
+        path.contains("/modifier")
+            || path.starts_with("/admin/import/")
+            || path.starts_with("/formations/questionnaires/")
+            || path.starts_with("/intervenants/") && path.ends_with("/evaluations")
+    };
     let mut seen_ok: BTreeSet<String> = BTreeSet::new();
 
     let mut rendered = 0;
@@ -435,9 +551,15 @@ async fn every_page_renders_for_every_role() {
                 } else {
                     assert!(!res.bytes.is_empty(), "{what} : réponse vide");
                     assert!(
-                        ["text/csv", "text/vcard", "image/jpeg"]
-                            .iter()
-                            .any(|t| res.content_type().starts_with(t)),
+                        [
+                            "text/csv",
+                            "text/vcard",
+                            "image/jpeg",
+                            "text/calendar",
+                            "application/pdf"
+                        ]
+                        .iter()
+                        .any(|t| res.content_type().starts_with(t)),
                         "{what} : {}",
                         res.content_type()
                     );
@@ -589,6 +711,59 @@ async fn every_page_renders_for_every_role() {
         format!("/formations/{module}/reprendre"),
         vec![("school", "")],
     ));
+    // Sessions, trainers, cycles, closed periods: errors and the double
+    // booking warning (the place of `{session}` on its day) with its checkbox.
+    let session_day = (maillage_db::now().date() + time::Duration::days(30)).to_string();
+    invalid.extend([
+        (
+            admin,
+            format!("/formations/{module}/sessions"),
+            vec![
+                ("starts_on", "2020-01-02"),
+                ("ends_on", "2020-01-01"),
+                ("capacity", "0"),
+                ("place", ""),
+            ],
+        ),
+        (
+            admin,
+            format!("/formations/{module}/sessions"),
+            vec![
+                ("starts_on", session_day.as_str()),
+                ("ends_on", session_day.as_str()),
+                ("capacity", "5"),
+                ("place", "Salle du conseil, Alès"),
+                ("new_cycle", "Cycle {n}"),
+            ],
+        ),
+        (admin, format!("/sessions/{session}/modifier"), vec![("capacity", "-1")]),
+        (
+            admin,
+            format!("/sessions/{session}/inscrire"),
+            vec![("email", "inconnu@example.org")],
+        ),
+        (
+            admin,
+            format!("/sessions/{session}/invites"),
+            vec![("name", ""), ("day", "2000-01-01")],
+        ),
+        (admin, format!("/formations/cycles/{cycle}"), vec![("title", "")]),
+        (
+            admin,
+            "/formations/periodes-fermees".into(),
+            vec![("school", ales_school.as_str()), ("label", "")],
+        ),
+        (
+            admin,
+            "/intervenants".into(),
+            vec![("school", ales_school.as_str()), ("kind", "")],
+        ),
+        (
+            admin,
+            format!("/intervenants/{trainer}/modifier"),
+            vec![("kind", "externe"), ("name", "")],
+        ),
+    ]);
     for (browser, path, pairs) in invalid {
         let what = format!("POST {path} {pairs:?}");
         let res = app

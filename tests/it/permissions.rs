@@ -193,9 +193,28 @@ const COLUMNS: &[(&str, &str)] = &[("colonne", "nom"), ("colonne", "prenom"), ("
 const SESSION: &[(&str, &str)] = &[
     ("starts_on", "{start}"),
     ("ends_on", "{start}"),
-    ("place", "Salle du conseil"),
+    // A place of its own: the same place on the same day would warn.
+    ("place", "Salle {n}"),
     ("capacity", "12"),
 ];
+/// A session edited (`/sessions/{id}/modifier`): a place of its own, so
+/// that no double booking warns.
+const SESSION_EDIT: &[(&str, &str)] = &[
+    ("starts_on", "{start}"),
+    ("ends_on", "{start}"),
+    ("place", "Salle {n}"),
+    ("capacity", "20"),
+    ("cycle", "{ales_cycle}"),
+];
+/// A path's form (`/formations/parcours`, `…/{id}/modifier`).
+const PATH_ALES: &[(&str, &str)] = &[
+    ("school", "{ales_school}"),
+    ("title", "Parcours {n}"),
+    ("kind", "libre"),
+    ("rule_months", ""),
+    ("deadline_months", ""),
+];
+const PATH_GE: &[(&str, &str)] = &[("title", "Parcours de Grand Est {n}"), ("kind", "candidature")];
 /// A module's form (`/formations`, `/formations/{id}/modifier`), not shared.
 const MODULE_ALES: &[(&str, &str)] = &[
     ("school", "{ales_school}"),
@@ -372,6 +391,11 @@ const TABLE: &[Row] = &[
     get("/formations",                                        ACCOUNT),
     get("/formations?q=module&format=seminaire&theme=x&ecole={ales_school}&categorie=A&public=nouveaux&page=2", ACCOUNT),
     get("/formations/nouveau",                               [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    // --- Statistics: figures of what one manages (HR included); the network's for any of them
+    get("/ecole/statistiques",                               [Login,    Deny,     Deny,     Okay,     Okay,     Okay,     Okay]),
+    get("/ecole/statistiques.csv",                           [Login,    Deny,     Deny,     Okay,     Okay,     Okay,     Okay]),
+    get("/ecole/statistiques?portee=ecole-{ales_school}",    [Login,    Deny,     Deny,     Okay,     Okay,     Deny,     Okay]),
+    get("/ecole/statistiques.csv?portee=organisation-{ge}",  [Login,    Deny,     Deny,     Deny,     Deny,     Okay,     Okay]),
     get("/formations/{shared_module}",                        ACCOUNT),
     get("/formations/{ales_module}",                         [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
     get("/formations/{ge_module}",                           [Login,    Hide,     Hide,     Hide,     Hide,     Okay,     Okay]),
@@ -417,14 +441,168 @@ const TABLE: &[Row] = &[
     post("/sessions/{ales_session}/inscription", &[],        [Login,    Done,     Done,     Done,     Done,     Hide,     Done]),
     post("/sessions/{ales_session}/annulation", &[],         [Login,    Done,     Done,     Done,     Done,     Hide,     Done]),
     post("/sessions/{unknown_id}/inscription", &[],          [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    // Calendars: a session's .ics like its page; one's agenda and its link
+    // (shown once, in the answer to the POST); the feed answers only its
+    // secret link (tests/it/agenda.rs), anything else is 404 for everyone.
+    get("/sessions/{shared_session}/agenda.ics",             ACCOUNT),
+    get("/sessions/{ales_session}/agenda.ics",              [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/sessions/{unknown_id}/agenda.ics",                [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/mon-agenda",                                       ACCOUNT),
+    post("/mon-agenda/lien", &[],                            ACCOUNT),
+    post("/mon-agenda/lien/supprimer", &[],                  ACCOUNT),
+    get("/agenda/{unknown_id}",                              [Hide; 7]),
+    // Session options (tests/it/enrolment.rs): the organising school edits,
+    // cancels, enrols and cancels people, invites guests; `{evaluable_session}`
+    // is a fresh session of Alès's unshared module for each cell.
+    get("/sessions/{ales_session}/modifier",                [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/sessions/{shared_session}/modifier",              [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    get("/sessions/{unknown_id}/modifier",                  [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    post("/sessions/{ales_session}/modifier", SESSION_EDIT, [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/sessions/{evaluable_session}/annuler-session", &[], [Login, Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/sessions/{evaluable_session}/inscrire", &[("person", "{ales_person}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    // Nobody is enrolled in a fresh session: the school is told so (409).
+    post("/sessions/{evaluable_session}/participants/{ales_person}/annuler", &[],
+                                                             [Login,    Deny,     Deny,     Deny,     Conflict, Hide,     Conflict]),
+    post("/sessions/{evaluable_session}/invites", &[("name", "Invitée {n}"), ("quality", "élue"), ("day", "{start}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/sessions/{ales_session}/invites/{unknown_id}/supprimer", &[],
+                                                             [Login,    Deny,     Deny,     Deny,     Hide,     Hide,     Hide]),
+    // Requests waiting for one's approval: one's own list; deciding on
+    // someone else's request does not exist for the others.
+    get("/mes-validations",                                  ACCOUNT),
+    post("/mes-validations/{unknown_id}", &[("decision", "accepter")],
+                                                             [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    // Cycles: `{ales_cycle}` holds `{ales_session}` (seen like it).
+    get("/formations/cycles/{ales_cycle}",                   [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/formations/cycles/{unknown_id}",                   [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    post("/formations/cycles/{ales_cycle}", &[("title", "Cycle {n}"), ("description", "")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    // Closed periods: the schools' managers (far in the future, to block
+    // no session of the table).
+    get("/formations/periodes-fermees",                      [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    post("/formations/periodes-fermees", &[("school", "{ales_school}"), ("label", "Fermeture {n}"), ("starts_on", "2090-08-01"), ("ends_on", "2090-08-15")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+    post("/formations/periodes-fermees/{unknown_id}/supprimer", &[],
+                                                             [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    // Trainers: `{ales_trainer}` is Alès's, not offered to the network.
+    get("/intervenants",                                     ACCOUNT),
+    get("/intervenants/nouveau",                             [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    post("/intervenants", &[("school", "{ales_school}"), ("kind", "externe"), ("name", "Intervenant {n}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+    get("/intervenants/{ales_trainer}",                      [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/intervenants/{unknown_id}",                        [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/intervenants/{ales_trainer}/modifier",             [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    post("/intervenants/{ales_trainer}/modifier", &[("kind", "interne"), ("email", "intervenant@demo.example"), ("bio", "Bio {n}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/intervenants/{ales_trainer}/partage", &[("shared", "non")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/intervenants/{ales_trainer}/modules", &[("module", "{ales_module}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/intervenants/{ales_trainer}/modules/{unknown_id}/retirer", &[],
+                                                             [Login,    Deny,     Deny,     Deny,     Hide,     Hide,     Hide]),
     post("/formations/{adopted}/retirer", &[("school", "{ge_school}")],
                                                              [Login,    Deny,     Deny,     Deny,     Deny,     Done,     Done]),
     post("/formations/{ales_module}/retirer", &[("school", "{ge_school}")],
                                                              [Login,    Deny,     Deny,     Deny,     Deny,     Hide,     Hide]),
     post("/formations/{ge_module}/retirer", &[("school", "{ales_school}")],
                                                              [Login,    Hide,     Hide,     Hide,     Hide,     Deny,     Hide]),
+    // Paths (parcours): `{ales_path}` (Alès, libre, not shared, one step
+    // `{ales_step}`), `{ge_path}` (Grand Est, by application, not shared),
+    // `{shared_path}` (Alès, by application, shared; `{ales_person}` applied).
+    get("/formations/parcours",                              ACCOUNT),
+    get("/formations/parcours/nouveau",                      [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    post("/formations/parcours", PATH_ALES,                  [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+    get("/formations/parcours/{ales_path}",                  [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/formations/parcours/{ge_path}",                    [Login,    Hide,     Hide,     Hide,     Hide,     Okay,     Okay]),
+    get("/formations/parcours/{shared_path}",                ACCOUNT),
+    get("/formations/parcours/{unknown_id}",                 [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/formations/parcours/{ales_path}/modifier",         [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/formations/parcours/{ge_path}/modifier",           [Login,    Hide,     Hide,     Hide,     Hide,     Okay,     Okay]),
+    get("/formations/parcours/{shared_path}/modifier",       [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    post("/formations/parcours/{ales_path}/modifier", PATH_ALES,
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/formations/parcours/{ge_path}/modifier", PATH_GE, [Login,    Hide,     Hide,     Hide,     Hide,     Done,     Done]),
+    post("/formations/parcours/{ales_path}/etapes", &[("module", "{ales_module}"), ("required", "oui")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/formations/parcours/{ales_path}/etapes/{ales_step}", &[("action", "optionnelle")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/formations/parcours/{ales_path}/inscription", &[], [Login,   Done,     Done,     Done,     Done,     Hide,     Done]),
+    post("/formations/parcours/{ales_path}/retrait", &[],    [Login,    Done,     Done,     Done,     Done,     Hide,     Done]),
+    post("/formations/parcours/{ge_path}/inscription", &[],  [Login,    Hide,     Hide,     Hide,     Hide,     Conflict, Conflict]),
+    post("/formations/parcours/{shared_path}/candidature", &[("motivation", "Pour progresser.")],
+                                                             ACCOUNT_DO),
+    post("/formations/parcours/{ge_path}/candidature", &[("motivation", "Pour progresser.")],
+                                                             [Login,    Hide,     Hide,     Hide,     Hide,     Done,     Done]),
+    get("/formations/parcours/{ales_path}/suivi",            [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/formations/parcours/{ge_path}/suivi",              [Login,    Hide,     Hide,     Hide,     Hide,     Okay,     Okay]),
+    get("/formations/parcours/{shared_path}/suivi?statut=en-retard",
+                                                             [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    post("/formations/parcours/{shared_path}/candidatures/{ales_person}", &[("decision", "retenu"), ("note", "Bienvenue")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+    get("/mon-parcours",                                     ACCOUNT),
+    // Evaluations: a school's templates are its managers' own (hidden from
+    // the rest); a session's questionnaires and results for its organisers
+    // (and its own trainers); answering for the people invited.
+    get("/formations/questionnaires",                        [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    get("/formations/questionnaires/nouveau",                [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    post("/formations/questionnaires", &[("school", "{ales_school}"), ("kind", "chaud"), ("title", "Questionnaire {n}")],
+                                                              ALES_ADMINS_DO),
+    post("/formations/questionnaires/defaut", &[("school", "{ales_school}"), ("kind", "froid")],
+                                                              ALES_ADMINS_DO),
+    get("/formations/questionnaires/{ales_template}",         ALES_ADMINS),
+    get("/formations/questionnaires/{unknown_id}",           [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    post("/formations/questionnaires/{ales_template}/questions", &[("kind", "note"), ("label", "Question {n}")],
+                                                              ALES_ADMINS_DO),
+    post("/formations/questionnaires/{ales_template}/questions/{ales_question}", &[("action", "enregistrer"), ("label", "Reformulée {n}")],
+                                                              ALES_ADMINS_DO),
+    get("/sessions/{ales_session}/evaluations",              [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/sessions/{shared_session}/evaluations",            [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    post("/sessions/{evaluable_session}/evaluations", &[("template", "{ales_template}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    get("/evaluations/{ales_evaluation}",                    [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/evaluations/{unknown_id}",                         [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    // Nobody here is invited: the organisers only preview it (403; the
+    // coordinator, allowed everything, is told why: 409).
+    post("/evaluations/{ales_evaluation}", &[("q1", "4")],   [Login,    Deny,     Deny,     Deny,     Deny,     Hide,     Conflict]),
+    get("/mes-questionnaires",                                ACCOUNT),
+    get("/formations/{ales_module}/evaluations",             [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/formations/{shared_module}/evaluations",           [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    // A trainer's results: the trainer (the « intervenant » account is
+    // linked to it) and the school's managers; hidden from anyone else.
+    get("/intervenants/{ales_trainer}/evaluations",          [Login,    Hide,     Okay,     Hide,     Okay,     Hide,     Okay]),
+    // --- Attendance and attestations: the organising school's managers (and the
+    // session's own trainers — the « intervenant » trains for Alès, not this
+    // session); another organisation's private module: 404.
+    get("/sessions/{ales_session}/demi-journees",            [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/sessions/{shared_session}/demi-journees",          [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    post("/sessions/{fresh_session}/demi-journees", &[("day", "{start}"), ("half", "matin"), ("starts_at", "09:00"), ("ends_at", "12:00")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/sessions/{fresh_session}/demi-journees/{fresh_slot}/supprimer", &[],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    get("/sessions/{ales_session}/emargement",               [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/sessions/{shared_session}/emargement",             [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    get("/sessions/{unknown_id}/emargement",                 [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/sessions/{ales_session}/emargement/{ales_slot}",   [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/sessions/{ales_session}/emargement/{unknown_id}",  [Login,    Deny,     Deny,     Deny,     Hide,     Hide,     Hide]),
+    post("/sessions/{ales_session}/emargement/{ales_slot}", &[],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    get("/sessions/{ales_session}/emargement/{ales_slot}/feuille.pdf",
+                                                             [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/sessions/{ales_session}/attestations",             [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/sessions/{shared_session}/attestations",           [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    // Nobody attended yet: nothing to certify (409) to those who may ask.
+    get("/sessions/{ales_session}/attestations/{ales_person}",
+                                                             [Login,    Deny,     Deny,     Deny,     Conflict, Hide,     Conflict]),
+    // One's own: only someone enrolled (the rows above enrolled then cancelled).
+    get("/sessions/{ales_session}/attestation.pdf",          [Login,    Deny,     Deny,     Deny,     Deny,     Hide,     Deny]),
+    // Public verification, no login; an unknown code is 404 for everyone.
+    get("/attestations/verifier",                             ALL_OK),
+    get("/attestations/{unknown_code}",                       [Hide; 7]),
     // --- API (with each caller's personal token; anonymous: none) --------------
     get("/api/openapi.json",                                  ALL_OK),
+    get("/api/v1/sessions/{ales_session}/evaluations",       [Unauth,   Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/api/v1/sessions/{shared_session}/evaluations",     [Unauth,   Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
     get("/api/v1/organisations",                              ALL_OK),
     get("/api/v1/organisations/{ales}",                       ALL_OK),
     get("/api/v1/organisations/{ales}/personnes",            [Unauth,   Hide,     Hide,     Okay,       Okay,       Hide,     Okay]),
@@ -432,6 +610,18 @@ const TABLE: &[Row] = &[
     // An organisation outside the network: 404 for all (which organisations are members is public).
     get("/api/v1/organisations/{new_siren}/personnes",       [Hide;  7]),
     get("/api/v1/moi",                                       [Unauth,   Okay,       Okay,       Okay,       Okay,       Okay,       Okay]),
+    get("/api/v1/sessions",                                  [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/sessions?module={ales_module}&ecole={ales_school}&depuis=2000-01-01",
+                                                             [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/sessions/{ales_session}",                   [Unauth,   Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/api/v1/sessions/{unknown_id}",                     [Unauth,   Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/api/v1/sessions/{ales_session}/inscriptions",      [Unauth,   Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/api/v1/sessions/{ales_session}/emargement",        [Unauth,   Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/api/v1/sessions/{unknown_id}/emargement",          [Unauth,   Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    post("/api/v1/sessions/{evaluable_session}/inscription", &[],
+                                                             [Unauth,   Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/api/v1/moi/inscriptions",                          [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/intervenants",                              [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
     get("/api/v1/annuaire",                                  [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
     get("/api/v1/annuaire?q=a&organisation={ales}",          [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
     get("/api/v1/annuaire/{ales_profile}",                   [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
@@ -447,6 +637,11 @@ const TABLE: &[Row] = &[
     get("/api/v1/formations/{taken_module}",                 [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
     get("/api/v1/formations/{unknown_id}",                   [Unauth,   Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
     get("/api/v1/formations/{unknown_id}",                   [Unauth,   Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/api/v1/parcours",                                  [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/parcours/{ales_path}",                      [Unauth,   Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/api/v1/parcours/{ge_path}",                        [Unauth,   Hide,     Hide,     Hide,     Hide,     Okay,     Okay]),
+    get("/api/v1/parcours/{unknown_id}",                     [Unauth,   Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/api/v1/moi/parcours",                              [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
 ];
 
 // ---------------------------------------------------------------------------
@@ -1023,6 +1218,76 @@ async fn every_route_for_every_caller() {
         );
     }
     let (shared_session, ales_session) = (sessions[0], sessions[1]);
+    // Attendance: the first half-day of `{ales_session}`.
+    let ales_slot = {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        maillage_db::attendance::slots(c.ex(), ales_session).await.unwrap()[0].id
+    };
+    // Evaluations: a template of Alès's school, a questionnaire opened from
+    // it for `{ales_session}` (nobody invited yet), a trainer of Alès
+    // linked to the « intervenant » account.
+    let coordinator_actor = actor(&app, coordinator_id).await;
+    let ales_template = maillage_core::evaluations::create_default_template(
+        &app.ctx,
+        &coordinator_actor,
+        &ales_school.to_string(),
+        "chaud",
+    )
+    .await
+    .unwrap();
+    let ales_question = maillage_core::evaluations::template(&app.ctx, &coordinator_actor, ales_template)
+        .await
+        .unwrap()
+        .questions[0]
+        .id;
+    let ales_evaluation = maillage_core::evaluations::open(
+        &app.ctx,
+        &coordinator_actor,
+        ales_session,
+        &maillage_core::evaluations::OpenInput {
+            template: ales_template.to_string(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let ales_trainer = Uuid::now_v7();
+    {
+        let mut tx = app.ctx.db.begin().await.unwrap();
+        tx.ex()
+            .execute(
+                maillage_db::query(
+                    "INSERT INTO trainers (id, school_id, user_id, name, name_sort, created_at, updated_at) \
+                     VALUES ($1, $2, $3, 'Intervenant de la matrice', 'intervenant de la matrice', $4, $4)",
+                )
+                .bind(ales_trainer)
+                .bind(ales_school)
+                .bind(callers[1])
+                .bind(maillage_db::now()),
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    // A cycle of Alès's school holding `{ales_session}`.
+    let ales_cycle = {
+        let mut tx = app.ctx.db.begin().await.unwrap();
+        let id = maillage_db::cycles::insert(tx.ex(), ales_school, "Cycle de la matrice", "")
+            .await
+            .unwrap();
+        tx.ex()
+            .execute(
+                maillage_db::query("UPDATE training_sessions SET cycle_id = $2 WHERE id = $1")
+                    .bind(ales_session)
+                    .bind(id),
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
+    let (ales_path, ge_path, shared_path, ales_step) =
+        crate::paths::permission_world(&app, coordinator_id, ales_school, ge_school, ales_module, ales_person).await;
     let network: BTreeSet<String> = {
         let mut c = app.ctx.db.conn().await.unwrap();
         maillage_db::organisations::list(
@@ -1179,6 +1444,56 @@ async fn every_route_for_every_caller() {
             } else {
                 String::new()
             };
+            // Attendance: a fresh session of Alès's module whose morning
+            // half-day was removed (to add it back), `{fresh_slot}` its
+            // afternoon (to remove).
+            let (fresh_session, fresh_slot) = if needs("{fresh_session}") {
+                let id = maillage_core::enrolment::create(
+                    &app.ctx,
+                    &coordinator,
+                    ales_module,
+                    &maillage_core::enrolment::Input {
+                        starts_on: start.clone(),
+                        ends_on: start.clone(),
+                        place: format!("Salle d'émargement {n}"),
+                        capacity: "20".into(),
+                        confirm: true,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+                let mut c = app.ctx.db.begin().await.unwrap();
+                let slots = maillage_db::attendance::slots(c.ex(), id).await.unwrap();
+                maillage_db::attendance::delete_slot(c.ex(), id, slots[0].id)
+                    .await
+                    .unwrap();
+                c.commit().await.unwrap();
+                (id.to_string(), slots[1].id.to_string())
+            } else {
+                (String::new(), String::new())
+            };
+            // A fresh session of Alès's module to open a questionnaire for.
+            let evaluable_session = if needs("{evaluable_session}") {
+                maillage_core::enrolment::create(
+                    &app.ctx,
+                    &coordinator,
+                    ales_module,
+                    &maillage_core::enrolment::Input {
+                        starts_on: start.clone(),
+                        ends_on: start.clone(),
+                        place: format!("Salle d'évaluation {n}"),
+                        capacity: "20".into(),
+                        confirm: true,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+                .to_string()
+            } else {
+                String::new()
+            };
             let subst = |s: &str| {
                 s.replace("{ales}", ALES)
                     .replace("{ge}", GRAND_EST)
@@ -1215,7 +1530,21 @@ async fn every_route_for_every_caller() {
                     .replace("{adopted}", &adopted)
                     .replace("{shared_session}", &shared_session.to_string())
                     .replace("{ales_session}", &ales_session.to_string())
+                    .replace("{ales_path}", &ales_path.to_string())
+                    .replace("{ge_path}", &ge_path.to_string())
+                    .replace("{shared_path}", &shared_path.to_string())
+                    .replace("{ales_step}", &ales_step.to_string())
                     .replace("{start}", &start)
+                    .replace("{ales_template}", &ales_template.to_string())
+                    .replace("{ales_question}", &ales_question.to_string())
+                    .replace("{ales_evaluation}", &ales_evaluation.to_string())
+                    .replace("{ales_trainer}", &ales_trainer.to_string())
+                    .replace("{ales_cycle}", &ales_cycle.to_string())
+                    .replace("{evaluable_session}", &evaluable_session)
+                    .replace("{ales_slot}", &ales_slot.to_string())
+                    .replace("{unknown_code}", "ABCDEFGHJKMN")
+                    .replace("{fresh_session}", &fresh_session)
+                    .replace("{fresh_slot}", &fresh_slot)
             };
             let path = subst(row.path);
             assert!(!path.contains('{'), "paramètre inconnu dans {path}");
@@ -1233,6 +1562,8 @@ async fn every_route_for_every_caller() {
                 "{foreign_import}",
                 "{adoptable}",
                 "{adopted}",
+                "{evaluable_session}",
+                "{fresh_session}",
             ]
             .iter()
             .any(|p| needs(p))
@@ -1241,7 +1572,13 @@ async fn every_route_for_every_caller() {
             }
 
             let cell = format!("[{who}] {} {path}", row.method);
-            let res = if path.starts_with("/api/") {
+            let res = if path.starts_with("/api/") && row.method == "POST" {
+                // The API's writes: the caller's token, no cookie.
+                let auth = tokens[col].as_deref().map(|t| format!("Bearer {t}"));
+                let extra: Vec<(&str, &str)> = auth.as_deref().map(|a| vec![("authorization", a)]).unwrap_or_default();
+                app.request(Method::POST, &path, None, Some(crate::harness::form(&pairs)), &extra)
+                    .await
+            } else if path.starts_with("/api/") {
                 app.api(&path, tokens[col].as_deref()).await
             } else {
                 let fresh;

@@ -44,6 +44,8 @@ pub struct Module {
     pub trainers: String,
     pub shared: bool,
     pub archived: bool,
+    /// Share of a session's half-days to attend to complete it (percent).
+    pub completion_percent: i64,
     pub themes: Vec<ThemeRef>,
     /// Other schools that took it into their catalogue.
     pub adopted_by: Vec<SchoolRef>,
@@ -116,6 +118,7 @@ async fn hydrate(mut ex: maillage_db::Ex<'_>, rows: Vec<ModuleRow>) -> CoreResul
             trainers: r.trainers,
             shared: r.shared,
             archived: r.archived,
+            completion_percent: r.completion_percent,
             updated_at: r.updated_at,
         })
         .collect())
@@ -218,6 +221,8 @@ pub struct Input {
     pub themes: Vec<String>,
     pub shared: bool,
     pub archived: bool,
+    /// Empty: 100.
+    pub completion_percent: String,
 }
 
 fn validate(input: &Input, known_themes: &[Uuid], errors: &mut FieldErrors) -> (Fields, Vec<Uuid>) {
@@ -271,6 +276,19 @@ fn validate(input: &Input, known_themes: &[Uuid], errors: &mut FieldErrors) -> (
             0
         }
     };
+    let completion_percent = match input.completion_percent.trim() {
+        "" => 100,
+        v => match v.trim_end_matches('%').trim().parse::<i64>() {
+            Ok(n) if (1..=100).contains(&n) => n,
+            _ => {
+                errors.add(
+                    "completion_percent",
+                    "Saisissez un pourcentage entre 1 et 100, par exemple 80.",
+                );
+                100
+            }
+        },
+    };
     let unit = DurationUnit::parse(&input.duration_unit);
     if unit.is_none() {
         errors.add("duration_unit", "Choisissez l'unité de la durée.");
@@ -303,6 +321,7 @@ fn validate(input: &Input, known_themes: &[Uuid], errors: &mut FieldErrors) -> (
             shared: input.shared,
             archived: input.archived,
             search_terms,
+            completion_percent,
         },
         themes,
     )

@@ -275,8 +275,10 @@ pub async fn seed(ctx: &Ctx) -> CoreResult<Option<Vec<DemoAccount>>> {
             .copied()
             .ok_or_else(|| anyhow::anyhow!("demo_modules.txt: {siren} n'est pas un membre de la démo"))
     };
+    let mut module_ids: HashMap<String, Uuid> = HashMap::new();
     for m in DemoModule::parse_all().map_err(|e| anyhow::anyhow!("demo_modules.txt: {e}"))? {
         let id = modules::insert(tx.ex(), school(&m.siren)?, &m.fields, None).await?;
+        module_ids.insert(m.fields.title.clone(), id);
         let themes: Vec<Uuid> = m
             .themes
             .iter()
@@ -415,7 +417,60 @@ pub async fn seed(ctx: &Ctx) -> CoreResult<Option<Vec<DemoAccount>>> {
             organisation: member.name.clone(),
         });
     }
+    // Seeds 003 and 002 give figures: Alès's school has 230 managers; the
+    // five communautés de communes of the Pôle territorial sent 40 managers
+    // to the cycle. More people for those, with a generator of their own so
+    // that everyone above stays who they are.
+    let mut crowd = Lcg(2026);
+    let mut extra = |n: usize| -> Vec<(String, String)> {
+        (0..n)
+            .map(|_| {
+                (
+                    FIRST[crowd.next(FIRST.len())].to_owned(),
+                    LAST[crowd.next(LAST.len())].to_owned(),
+                )
+            })
+            .collect()
+    };
+    let mut by_siren: HashMap<&str, Vec<Uuid>> = HashMap::new();
+    let ales_orgs = ["200066918", "213000078"];
+    let pole = ["200034031", "200040905", "200034049", "200034064", "248100497"];
+    let org_of = |siren: &str| {
+        let name = &reference::by_siren(&Siren::parse(siren).ok()?)?.name;
+        members.iter().find(|m| m.name == *name)
+    };
+    let targets: Vec<(&str, usize)> = ales_orgs
+        .iter()
+        .map(|s| (*s, 115))
+        .chain(pole.iter().map(|s| (*s, 9)))
+        .collect();
+    for (siren, target) in targets {
+        let Some(member) = org_of(siren) else { continue };
+        let existing = profiles::count_in(tx.ex(), member.id).await? as usize;
+        for (k, (first, last)) in extra(target.saturating_sub(existing)).into_iter().enumerate() {
+            let email = format!(
+                "{}.{}.{siren}-{k}@demo.example",
+                maillage_domain::text::fold_words(&first).replace(' ', "-"),
+                maillage_domain::text::fold_words(&last).replace(' ', "-")
+            );
+            let uid = users::insert(tx.ex(), &email, &format!("{first} {last}"), None).await?;
+            roles::grant(tx.ex(), uid, Some(member.id), Role::Member.as_str(), None).await?;
+            let profile = people.make(&first, &last, &email, member, Usage::Any);
+            people.insert(tx.ex(), member.id, Some(uid), profile).await?;
+        }
+        by_siren.insert(siren, profiles::users_in(tx.ex(), member.id).await?);
+    }
     tx.commit().await?;
+
+    crate::demo_school::seed(
+        ctx,
+        crate::demo_school::Seeded {
+            modules: module_ids,
+            schools: school_of_siren,
+            people: by_siren.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        },
+    )
+    .await?;
     Ok(Some(accounts))
 }
 
@@ -804,6 +859,7 @@ impl DemoModule {
                 trainers: trainers.to_owned(),
                 shared,
                 archived: yes("archived")?,
+                completion_percent: 100,
                 title,
             },
             siren,

@@ -86,6 +86,14 @@ pub async fn worker(ctx: Ctx, mut shutdown: tokio::sync::watch::Receiver<bool>) 
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "la suppression des données expirées a échoué"),
             }
+            // Reminders two days before a session (idempotent).
+            if let Err(e) = crate::agenda::send_reminders(&ctx).await {
+                tracing::error!(error = %e, "l'envoi des rappels de session a échoué");
+            }
+            // Questionnaires opening today: their invitations go out once.
+            if let Err(e) = crate::evaluations::send_due(&ctx).await {
+                tracing::error!(error = %e, "l'envoi des questionnaires d'évaluation a échoué");
+            }
             last_prune = Some(std::time::Instant::now());
         }
         tokio::select! {

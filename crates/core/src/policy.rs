@@ -54,6 +54,33 @@ pub enum Action<'a> {
     ManageThemes,
     /// Read the catalogue of modules (which modules: [`catalogue_viewer`]).
     ViewCatalogue,
+    /// Approve or refuse an enrolment request: as the requester's line
+    /// manager, or for the school (its organisations' administrators) when
+    /// the school decides.
+    DecideEnrolment {
+        line_manager: bool,
+        school_decides: bool,
+        organisations: &'a [Uuid],
+    },
+    /// Edit a school's evaluation question templates: the school's
+    /// managers; hidden from everyone else (a school's templates are its own).
+    ManageEvaluationTemplates { organisations: &'a [Uuid] },
+    /// Read the aggregated, anonymous results of a session's questionnaires:
+    /// the organising school's managers and the session's own trainers
+    /// (facts found by `evaluations`, decided here).
+    ViewEvaluationResults { manages_school: bool, trains_session: bool },
+    /// Answer a questionnaire: the people invited to it.
+    AnswerEvaluation { invited: bool },
+    /// Read the yearly training statistics of these organisations (empty:
+    /// the whole network). Figures only, never names.
+    ViewStatistics { organisations: &'a [Uuid] },
+    /// Fill in a session's attendance and print its sign-in sheet: the
+    /// organising school's managers and the session's own trainers (facts
+    /// found by `attendance`, decided here).
+    RecordAttendance { manages_school: bool, trains_session: bool },
+    /// Obtain a session attendance attestation: the holder their own, the
+    /// organising school's managers anyone's.
+    ObtainAttestation { holder: bool, manages_school: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +105,45 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
     let admin_of = |org: Uuid| actor.has_role_in(Role::OrgAdmin, org);
     match action {
         Action::UseAccount | Action::ViewDirectory | Action::ViewCatalogue => Allow,
+        Action::ManageEvaluationTemplates { organisations } => {
+            if organisations.iter().any(|o| admin_of(*o)) {
+                Allow
+            } else {
+                Hide
+            }
+        }
+        Action::ViewEvaluationResults {
+            manages_school,
+            trains_session,
+        } => {
+            if *manages_school || *trains_session {
+                Allow
+            } else {
+                Deny
+            }
+        }
+        Action::AnswerEvaluation { invited } => {
+            if *invited {
+                Allow
+            } else {
+                Deny
+            }
+        }
+        Action::ViewStatistics { organisations } => {
+            let manages = |org: Uuid| admin_of(org) || actor.has_role_in(Role::Hr, org);
+            let allowed = if organisations.is_empty() {
+                // The network's totals: anyone who manages an organisation,
+                // to compare theirs with.
+                actor.user().is_some_and(|u| {
+                    u.roles
+                        .iter()
+                        .any(|(r, o)| o.is_some() && matches!(r, Role::OrgAdmin | Role::Hr))
+                })
+            } else {
+                organisations.iter().any(|o| manages(*o))
+            };
+            if allowed { Allow } else { Deny }
+        }
         Action::Administer
         | Action::ManageNetwork
         | Action::CreateOrganisation
@@ -116,11 +182,39 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
                 Allow
             }
         }
+        Action::RecordAttendance {
+            manages_school,
+            trains_session,
+        } => {
+            if *manages_school || *trains_session {
+                Allow
+            } else {
+                Deny
+            }
+        }
+        Action::ObtainAttestation { holder, manages_school } => {
+            if *holder || *manages_school {
+                Allow
+            } else {
+                Deny
+            }
+        }
         Action::ManageSchool { organisations } => {
             if organisations.iter().any(|o| admin_of(*o)) {
                 Allow
             } else {
                 Deny
+            }
+        }
+        Action::DecideEnrolment {
+            line_manager,
+            school_decides,
+            organisations,
+        } => {
+            if *line_manager || (*school_decides && organisations.iter().any(|o| admin_of(*o))) {
+                Allow
+            } else {
+                Hide
             }
         }
     }
@@ -230,7 +324,65 @@ mod tests {
             Decision::Hide
         );
         assert_eq!(decide(&admin, &Action::ManageThemes), Decision::Deny);
+        fn stats(organisations: &[Uuid]) -> Action<'_> {
+            Action::ViewStatistics { organisations }
+        }
+        assert_eq!(decide(&admin, &stats(&[own])), Decision::Allow);
+        assert_eq!(decide(&hr, &stats(&[own])), Decision::Allow);
+        assert_eq!(decide(&admin, &stats(&[other])), Decision::Deny);
+        assert_eq!(decide(&admin, &stats(&[])), Decision::Allow);
+        assert_eq!(decide(&member, &stats(&[])), Decision::Deny);
+        assert_eq!(decide(&member, &stats(&[own])), Decision::Deny);
+        assert_eq!(decide(&coordinator, &stats(&[other])), Decision::Allow);
+        let record = |m, t| Action::RecordAttendance {
+            manages_school: m,
+            trains_session: t,
+        };
+        assert_eq!(decide(&admin, &record(true, false)), Decision::Allow);
+        assert_eq!(decide(&member, &record(false, true)), Decision::Allow);
+        assert_eq!(decide(&member, &record(false, false)), Decision::Deny);
+        assert_eq!(decide(&Actor::Anonymous, &record(true, true)), Decision::Login);
+        let attest = |h, m| Action::ObtainAttestation {
+            holder: h,
+            manages_school: m,
+        };
+        assert_eq!(decide(&member, &attest(true, false)), Decision::Allow);
+        assert_eq!(decide(&hr, &attest(false, false)), Decision::Deny);
+        assert_eq!(decide(&admin, &attest(false, true)), Decision::Allow);
         assert_eq!(decide(&coordinator, &Action::ManageThemes), Decision::Allow);
+        assert_eq!(
+            decide(&admin, &Action::ManageEvaluationTemplates { organisations: &[own] }),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                &admin,
+                &Action::ManageEvaluationTemplates {
+                    organisations: &[other]
+                }
+            ),
+            Decision::Hide
+        );
+        assert_eq!(
+            decide(&member, &Action::ManageEvaluationTemplates { organisations: &[own] }),
+            Decision::Hide
+        );
+        let results = |m, t| Action::ViewEvaluationResults {
+            manages_school: m,
+            trains_session: t,
+        };
+        assert_eq!(decide(&member, &results(false, true)), Decision::Allow);
+        assert_eq!(decide(&member, &results(false, false)), Decision::Deny);
+        assert_eq!(decide(&admin, &results(true, false)), Decision::Allow);
+        assert_eq!(decide(&coordinator, &results(false, false)), Decision::Allow);
+        assert_eq!(
+            decide(&member, &Action::AnswerEvaluation { invited: true }),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&admin, &Action::AnswerEvaluation { invited: false }),
+            Decision::Deny
+        );
         let scope = directory_scope(&admin).expect("scope");
         assert_eq!(
             (scope.admin_of, scope.member_of, scope.everything),
@@ -256,5 +408,15 @@ mod tests {
             ),
             Decision::Deny
         );
+        let decide_for = |line_manager, school_decides| Action::DecideEnrolment {
+            line_manager,
+            school_decides,
+            organisations: std::slice::from_ref(&own),
+        };
+        assert_eq!(decide(&member, &decide_for(true, false)), Decision::Allow);
+        assert_eq!(decide(&member, &decide_for(false, true)), Decision::Hide);
+        assert_eq!(decide(&admin, &decide_for(false, true)), Decision::Allow);
+        assert_eq!(decide(&admin, &decide_for(false, false)), Decision::Hide);
+        assert_eq!(decide(&coordinator, &decide_for(false, false)), Decision::Allow);
     }
 }

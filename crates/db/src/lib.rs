@@ -12,6 +12,8 @@ pub mod attendance;
 pub mod attestations;
 pub mod audit;
 pub mod calendar;
+pub mod closed_periods;
+pub mod cycles;
 pub mod error;
 pub mod evaluations;
 pub mod jobs;

@@ -35,13 +35,14 @@ pub struct ModuleRow {
     pub trainers: String,
     pub shared: bool,
     pub archived: bool,
+    pub completion_percent: i64,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
 
 const COLUMNS: &str = "m.id, m.school_id, s.name AS school_name, m.title, m.format, m.objectives, m.description, \
     m.audience_categories, m.audience_stage, m.duration_value, m.duration_unit, m.trainers, m.shared, m.archived, \
-    m.created_at, m.updated_at";
+    m.completion_percent, m.created_at, m.updated_at";
 
 /// The visibility condition on module `m` for `viewer`, bound on `q`.
 fn visible_sql(mut q: Query, viewer: &Viewer) -> (Query, String) {
@@ -161,6 +162,22 @@ pub async fn by_id(ex: Ex<'_>, viewer: &Viewer, id: Uuid) -> DbResult<Option<Mod
     ex.fetch_optional(q.bind(id).with_sql(sql)).await
 }
 
+/// Which of these modules `viewer` may see.
+pub async fn visible_among(ex: Ex<'_>, viewer: &Viewer, ids: &[Uuid]) -> DbResult<Vec<Uuid>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    #[derive(sqlx::FromRow)]
+    struct Id {
+        id: Uuid,
+    }
+    let (q, visible) = visible_sql(Query::dynamic(String::new()), viewer);
+    let (q, marks) = q.bind_list(ids);
+    let sql = format!("SELECT m.id FROM modules m WHERE m.id IN ({marks}) AND {visible}");
+    let rows: Vec<Id> = ex.fetch_all(q.with_sql(sql)).await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
 /// What a module says (everything but ids and dates).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fields {
@@ -176,6 +193,8 @@ pub struct Fields {
     pub shared: bool,
     pub archived: bool,
     pub search_terms: String,
+    /// Share of a session's half-days to attend to complete the module (1–100).
+    pub completion_percent: i64,
 }
 
 pub async fn insert(ex: Ex<'_>, school_id: Uuid, f: &Fields, created_by: Option<Uuid>) -> DbResult<Uuid> {
@@ -184,8 +203,8 @@ pub async fn insert(ex: Ex<'_>, school_id: Uuid, f: &Fields, created_by: Option<
         query(
             "INSERT INTO modules (id, school_id, title_sort, title, format, objectives, description, audience_categories, \
              audience_stage, duration_value, duration_unit, trainers, shared, archived, search_terms, created_by, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-             $16, $17, $17)",
+             created_at, updated_at, completion_percent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             $13, $14, $15, $16, $17, $17, $18)",
         )
         .bind(id)
         .bind(school_id)
@@ -203,7 +222,8 @@ pub async fn insert(ex: Ex<'_>, school_id: Uuid, f: &Fields, created_by: Option<
         .bind(f.archived)
         .bind(f.search_terms.as_str())
         .bind(created_by)
-        .bind(crate::now()),
+        .bind(crate::now())
+        .bind(f.completion_percent),
     )
     .await?;
     Ok(id)
@@ -215,7 +235,7 @@ pub async fn update(ex: Ex<'_>, id: Uuid, f: &Fields) -> DbResult<u64> {
             "UPDATE modules SET title = $2, format = $3, objectives = $4, description = $5, \
              audience_categories = $6, audience_stage = $7, duration_value = $8, duration_unit = $9, \
              trainers = $10, shared = $11, archived = $12, search_terms = $13, updated_at = $14, \
-             title_sort = $15 WHERE id = $1",
+             title_sort = $15, completion_percent = $16 WHERE id = $1",
         )
         .bind(id)
         .bind(f.title.as_str())
@@ -231,7 +251,8 @@ pub async fn update(ex: Ex<'_>, id: Uuid, f: &Fields) -> DbResult<u64> {
         .bind(f.archived)
         .bind(f.search_terms.as_str())
         .bind(crate::now())
-        .bind(maillage_domain::text::fold(&f.title)),
+        .bind(maillage_domain::text::fold(&f.title))
+        .bind(f.completion_percent),
     )
     .await
 }

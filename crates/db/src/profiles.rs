@@ -63,6 +63,12 @@ pub struct ProfileRow {
     pub org_kind: String,
     pub org_departement: Option<String>,
     pub has_photo: bool,
+    /// When the person took their current post (who a « prise de poste »
+    /// path concerns), their line manager's profile, and who sees their
+    /// training record (`*_vis` levels).
+    pub post_started_on: Option<time::Date>,
+    pub manager_id: Option<Uuid>,
+    pub training_vis: i32,
     /// The viewer's tier for this profile (see the module comment).
     pub tier: i32,
 }
@@ -72,7 +78,8 @@ const COLUMNS: &str = "p.id, p.search_seq, p.user_id, p.organisation_id, p.first
     p.cadre, p.cadre_vis, p.email, p.email_vis, p.phone, p.phone_vis, p.bio, p.bio_vis, p.languages, \
     p.languages_vis, p.themes_vis, p.photo_vis, p.listed, p.consented_at, p.created_at, p.updated_at, \
     o.name AS org_name, o.siren AS org_siren, o.kind AS org_kind, o.departement AS org_departement, \
-    EXISTS (SELECT 1 FROM profile_photos ph WHERE ph.profile_id = p.id) AS has_photo";
+    EXISTS (SELECT 1 FROM profile_photos ph WHERE ph.profile_id = p.id) AS has_photo, \
+    p.post_started_on, p.manager_id, p.training_vis";
 
 /// The viewer's tier for the profile `p` as an SQL expression, its
 /// arguments bound on `q`. The one place where relation → tier is decided.
@@ -781,4 +788,94 @@ pub async fn by_emails(mut ex: Ex<'_>, emails: &[&str]) -> DbResult<Vec<ProfileR
         out.extend(ex.reborrow().fetch_all::<ProfileRow>(q.with_sql(sql)).await?);
     }
     Ok(out)
+}
+
+/// How many profiles an organisation has (listed or not).
+pub async fn count_in(ex: Ex<'_>, organisation_id: Uuid) -> DbResult<i64> {
+    ex.fetch_scalar(query("SELECT COUNT(*) FROM profiles WHERE organisation_id = $1").bind(organisation_id))
+        .await
+}
+
+/// The accounts of an organisation's profiles, in name order.
+pub async fn users_in(ex: Ex<'_>, organisation_id: Uuid) -> DbResult<Vec<Uuid>> {
+    #[derive(sqlx::FromRow)]
+    struct UserOf {
+        user_id: Uuid,
+    }
+    let rows: Vec<UserOf> = ex
+        .fetch_all(
+            query(
+                "SELECT user_id FROM profiles WHERE organisation_id = $1 AND user_id IS NOT NULL \
+                 ORDER BY name_sort, id",
+            )
+            .bind(organisation_id),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.user_id).collect())
+}
+
+/// A profile's post and training settings (kept apart from [`Fields`]: they
+/// are not indexed for search).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Post {
+    pub post_started_on: Option<time::Date>,
+    pub manager_id: Option<Uuid>,
+    pub training_vis: i32,
+}
+
+impl From<&ProfileRow> for Post {
+    fn from(r: &ProfileRow) -> Post {
+        Post {
+            post_started_on: r.post_started_on,
+            manager_id: r.manager_id,
+            training_vis: r.training_vis,
+        }
+    }
+}
+
+/// The date someone took their post (demo data).
+pub async fn set_post_started(ex: Ex<'_>, id: Uuid, on: time::Date) -> DbResult<u64> {
+    ex.execute(
+        query("UPDATE profiles SET post_started_on = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(on)
+            .bind(crate::now()),
+    )
+    .await
+}
+
+pub async fn set_post(ex: Ex<'_>, id: Uuid, p: &Post) -> DbResult<u64> {
+    ex.execute(
+        query(
+            "UPDATE profiles SET post_started_on = $2, manager_id = $3, training_vis = $4, updated_at = $5 \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(p.post_started_on)
+        .bind(p.manager_id)
+        .bind(p.training_vis)
+        .bind(crate::now()),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ColleagueRow {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// The other profiles of an organisation, by name (the choice of a line
+/// manager).
+pub async fn colleagues(ex: Ex<'_>, organisation_id: Uuid, except: Uuid) -> DbResult<Vec<ColleagueRow>> {
+    ex.fetch_all(
+        query(
+            "SELECT id, first_name, last_name FROM profiles WHERE organisation_id = $1 AND id <> $2 \
+             ORDER BY name_sort, id",
+        )
+        .bind(organisation_id)
+        .bind(except),
+    )
+    .await
 }

@@ -30,6 +30,19 @@ pub fn see_other(location: &str) -> Response {
     res
 }
 
+/// A file to download: its type and a `Content-Disposition: attachment`
+/// with `file` as its name (callers build names from ASCII letters, digits,
+/// dots and hyphens only).
+pub fn download(body: impl IntoResponse, content_type: &'static str, file: &str) -> Response {
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
 /// Splits an operation's error: field errors go back to the form, anything
 /// else becomes the error page.
 pub fn field_errors(e: CoreError) -> Result<FieldErrors, WebError> {

@@ -55,6 +55,16 @@ const NOTICES: &[(&str, &str)] = &[
         "Invitation acceptée : votre nouveau rôle figure ci-dessous.",
     ),
     ("module-enregistre", "Le module a été enregistré."),
+    ("parcours-enregistre", "Le parcours a été enregistré."),
+    ("etape-ajoutee", "L'étape a été ajoutée au parcours."),
+    ("etape-modifiee", "Les étapes du parcours ont été mises à jour."),
+    ("parcours-rejoint", "Vous suivez désormais ce parcours."),
+    ("parcours-quitte", "Vous ne suivez plus ce parcours."),
+    ("candidature-envoyee", "Votre candidature a été envoyée à l'école."),
+    (
+        "decision-enregistree",
+        "La décision est enregistrée ; la personne est prévenue par courriel.",
+    ),
     (
         "session-creee",
         "La session est programmée : les inscriptions sont ouvertes.",
@@ -65,6 +75,33 @@ const NOTICES: &[(&str, &str)] = &[
         "La session est complète : vous êtes sur la liste d'attente et serez prévenu·e par courriel si une place se libère.",
     ),
     ("inscription-annulee", "Votre inscription est annulée."),
+    ("session-modifiee", "La session a été modifiée."),
+    (
+        "session-annulee",
+        "La session est annulée : les personnes concernées sont prévenues par courriel.",
+    ),
+    (
+        "demande-envoyee",
+        "Votre demande est envoyée : elle est en attente de validation. Vous serez prévenu·e par courriel.",
+    ),
+    (
+        "demande-traitee",
+        "La décision est enregistrée ; la personne est prévenue par courriel.",
+    ),
+    (
+        "personne-inscrite",
+        "La personne est inscrite et prévenue par courriel.",
+    ),
+    (
+        "inscription-retiree",
+        "L'inscription est annulée ; la personne est prévenue par courriel.",
+    ),
+    ("invite-ajoute", "L'invité a été ajouté."),
+    ("invite-retire", "L'invité a été retiré."),
+    ("cycle-enregistre", "Le cycle a été enregistré."),
+    ("periode-ajoutee", "La période de fermeture a été ajoutée."),
+    ("periode-retiree", "La période de fermeture a été supprimée."),
+    ("intervenant-enregistre", "L'intervenant a été enregistré."),
     (
         "module-repris",
         "Le module figure désormais dans le catalogue de votre école.",
@@ -81,6 +118,9 @@ const NOTICES: &[(&str, &str)] = &[
     ("thematique-ajoutee", "La thématique a été ajoutée."),
     ("thematique-renommee", "La thématique a été renommée."),
     ("thematique-supprimee", "La thématique a été supprimée."),
+    ("demi-journee-ajoutee", "La demi-journée a été ajoutée."),
+    ("demi-journee-supprimee", "La demi-journée a été supprimée."),
+    ("emargement-enregistre", "Les présences ont été enregistrées."),
     (
         "import-abandonne",
         "L'import a été abandonné : rien n'a été enregistré.",

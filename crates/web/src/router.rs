@@ -56,10 +56,46 @@ pub const PAGES: &[&str] = &[
     "/formations/{module}/sessions/nouvelle",
     "/sessions/{session}",
     // École — paths (parcours)
+    "/formations/parcours",
+    "/formations/parcours/nouveau",
+    "/formations/parcours/{path}",
+    "/formations/parcours/{path}/modifier",
+    "/formations/parcours/{path}/suivi",
+    "/mon-parcours",
     // École — attendance and attestations
+    "/sessions/{session}/demi-journees",
+    "/sessions/{session}/emargement",
+    "/sessions/{session}/emargement/{slot}",
+    "/sessions/{session}/emargement/{slot}/feuille.pdf",
+    "/sessions/{session}/attestations",
+    "/sessions/{session}/attestations/{person}",
+    "/sessions/{session}/attestation.pdf",
+    "/attestations/verifier",
+    "/attestations/{attestation}",
     // École — evaluations
+    "/formations/questionnaires",
+    "/formations/questionnaires/nouveau",
+    "/formations/questionnaires/{template}",
+    "/sessions/{session}/evaluations",
+    "/evaluations/{evaluation}",
+    "/mes-questionnaires",
+    "/formations/{module}/evaluations",
+    "/intervenants/{trainer}/evaluations",
     // École — agenda, trainers, cycles
+    "/sessions/{session}/modifier",
+    "/mes-validations",
+    "/formations/cycles/{cycle}",
+    "/formations/periodes-fermees",
+    "/intervenants",
+    "/intervenants/nouveau",
+    "/intervenants/{trainer}",
+    "/intervenants/{trainer}/modifier",
+    "/mon-agenda",
+    "/sessions/{session}/agenda.ics",
+    "/agenda/{feed}",
     // École — statistics
+    "/ecole/statistiques",
+    "/ecole/statistiques.csv",
     "/accessibilite",
     "/donnees-personnelles",
     "/plan-du-site",
@@ -143,10 +179,150 @@ pub fn router(state: AppState) -> Router {
         .route("/formations/{id}/reprendre", post(catalogue::adopt))
         .route("/formations/{id}/retirer", post(catalogue::withdraw))
         // École — paths (parcours)
+        .route(
+            "/formations/parcours",
+            get(crate::pages::paths::list).post(crate::pages::paths::create),
+        )
+        .route("/formations/parcours/nouveau", get(crate::pages::paths::new_form))
+        .route("/formations/parcours/{id}", get(crate::pages::paths::show))
+        .route(
+            "/formations/parcours/{id}/modifier",
+            get(crate::pages::paths::edit_form).post(crate::pages::paths::update),
+        )
+        .route("/formations/parcours/{id}/etapes", post(crate::pages::paths::add_step))
+        .route(
+            "/formations/parcours/{id}/etapes/{step}",
+            post(crate::pages::paths::change_step),
+        )
+        .route("/formations/parcours/{id}/inscription", post(crate::pages::paths::join))
+        .route("/formations/parcours/{id}/retrait", post(crate::pages::paths::leave))
+        .route(
+            "/formations/parcours/{id}/candidature",
+            post(crate::pages::paths::apply),
+        )
+        .route("/formations/parcours/{id}/suivi", get(crate::pages::paths::tracking))
+        .route(
+            "/formations/parcours/{id}/candidatures/{user}",
+            post(crate::pages::paths::decide),
+        )
+        .route("/mon-parcours", get(crate::pages::paths::mine))
         // École — attendance and attestations
+        .route(
+            "/sessions/{id}/demi-journees",
+            get(crate::pages::attendance::slots).post(crate::pages::attendance::add_slot),
+        )
+        .route(
+            "/sessions/{id}/demi-journees/{slot}/supprimer",
+            post(crate::pages::attendance::remove_slot),
+        )
+        .route("/sessions/{id}/emargement", get(crate::pages::attendance::index))
+        .route(
+            "/sessions/{id}/emargement/{slot}",
+            get(crate::pages::attendance::sheet).post(crate::pages::attendance::record),
+        )
+        .route(
+            "/sessions/{id}/emargement/{slot}/feuille.pdf",
+            get(crate::pages::attendance::sign_in_sheet),
+        )
+        .route("/sessions/{id}/attestations", get(crate::pages::attestations::list))
+        .route(
+            "/sessions/{id}/attestations/{person}",
+            get(crate::pages::attestations::of_person),
+        )
+        .route("/sessions/{id}/attestation.pdf", get(crate::pages::attestations::own))
+        .route("/attestations/verifier", get(crate::pages::attestations::verify_form))
+        .route("/attestations/{code}", get(crate::pages::attestations::show))
         // École — evaluations
+        .route(
+            "/formations/questionnaires",
+            get(crate::pages::evaluations::templates).post(crate::pages::evaluations::create_template),
+        )
+        .route(
+            "/formations/questionnaires/nouveau",
+            get(crate::pages::evaluations::new_template),
+        )
+        .route(
+            "/formations/questionnaires/defaut",
+            post(crate::pages::evaluations::create_default),
+        )
+        .route(
+            "/formations/questionnaires/{id}",
+            get(crate::pages::evaluations::template),
+        )
+        .route(
+            "/formations/questionnaires/{id}/questions",
+            post(crate::pages::evaluations::add_question),
+        )
+        .route(
+            "/formations/questionnaires/{id}/questions/{question}",
+            post(crate::pages::evaluations::edit_question),
+        )
+        .route(
+            "/sessions/{id}/evaluations",
+            get(crate::pages::evaluations::session).post(crate::pages::evaluations::open),
+        )
+        .route(
+            "/evaluations/{id}",
+            get(crate::pages::evaluations::questionnaire).post(crate::pages::evaluations::answer),
+        )
+        .route("/mes-questionnaires", get(crate::pages::evaluations::pending))
+        .route("/formations/{id}/evaluations", get(crate::pages::evaluations::module))
+        .route(
+            "/intervenants/{id}/evaluations",
+            get(crate::pages::evaluations::trainer),
+        )
         // École — agenda, trainers, cycles
+        .route(
+            "/sessions/{id}/modifier",
+            get(sessions::edit_form).post(sessions::update),
+        )
+        .route("/sessions/{id}/annuler-session", post(sessions::cancel_session))
+        .route("/sessions/{id}/inscrire", post(sessions::enrol_person))
+        .route(
+            "/sessions/{id}/participants/{user}/annuler",
+            post(sessions::cancel_person),
+        )
+        .route("/sessions/{id}/invites", post(sessions::add_guest))
+        .route("/sessions/{id}/invites/{guest}/supprimer", post(sessions::remove_guest))
+        .route("/mes-validations", get(crate::pages::cycles::approvals))
+        .route("/mes-validations/{id}", post(crate::pages::cycles::decide))
+        .route(
+            "/formations/cycles/{id}",
+            get(crate::pages::cycles::show).post(crate::pages::cycles::update),
+        )
+        .route(
+            "/formations/periodes-fermees",
+            get(crate::pages::cycles::closed_list).post(crate::pages::cycles::closed_add),
+        )
+        .route(
+            "/formations/periodes-fermees/{id}/supprimer",
+            post(crate::pages::cycles::closed_remove),
+        )
+        .route(
+            "/intervenants",
+            get(crate::pages::trainers::list).post(crate::pages::trainers::create),
+        )
+        .route("/intervenants/nouveau", get(crate::pages::trainers::new_form))
+        .route("/intervenants/{id}", get(crate::pages::trainers::show))
+        .route(
+            "/intervenants/{id}/modifier",
+            get(crate::pages::trainers::edit_form).post(crate::pages::trainers::update),
+        )
+        .route("/intervenants/{id}/partage", post(crate::pages::trainers::share))
+        .route("/intervenants/{id}/modules", post(crate::pages::trainers::link_module))
+        .route(
+            "/intervenants/{id}/modules/{module}/retirer",
+            post(crate::pages::trainers::unlink_module),
+        )
+        .route("/mon-agenda", get(crate::pages::agenda::mine))
+        .route("/mon-agenda/lien", post(crate::pages::agenda::create_feed))
+        .route("/mon-agenda/lien/supprimer", post(crate::pages::agenda::delete_feed))
+        .route("/sessions/{id}/agenda.ics", get(crate::pages::agenda::session_ics))
+        // `/agenda/{token}.ics`: one segment, `.ics` checked by the handler.
+        .route("/agenda/{file}", get(crate::pages::agenda::feed))
         // École — statistics
+        .route("/ecole/statistiques", get(crate::pages::statistics::show))
+        .route("/ecole/statistiques.csv", get(crate::pages::statistics::export_csv))
         .route("/accessibilite", get(info::accessibility))
         .route("/donnees-personnelles", get(info::privacy))
         .route("/plan-du-site", get(info::sitemap))
@@ -166,8 +342,20 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/formations", get(api::catalogue::search))
         .route("/api/v1/formations/{id}", get(api::catalogue::show))
         // École — API: paths
+        .route("/api/v1/parcours", get(api::paths::list))
+        .route("/api/v1/parcours/{id}", get(api::paths::show))
+        .route("/api/v1/moi/parcours", get(api::paths::mine))
         // École — API: sessions and enrolments
+        .route("/api/v1/sessions", get(api::sessions::list))
+        .route("/api/v1/sessions/{id}", get(api::sessions::show))
+        .route("/api/v1/sessions/{id}/inscriptions", get(api::sessions::roster))
+        .route("/api/v1/sessions/{id}/inscription", post(api::sessions::enrol))
+        .route("/api/v1/moi/inscriptions", get(api::sessions::mine))
+        .route("/api/v1/intervenants", get(api::sessions::trainers))
         // École — API: attendance
+        .route("/api/v1/sessions/{id}/emargement", get(api::attendance::register))
+        // École — API: evaluations
+        .route("/api/v1/sessions/{id}/evaluations", get(api::evaluations::session))
         .route("/api/v1/moi", get(api::me::show));
 
     // File uploads (agents lists, photos) get a larger body limit than the

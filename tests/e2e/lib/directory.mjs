@@ -94,6 +94,23 @@ async function attempt(errors, name, fn) {
  *   the coordinator with « Proposer ce module dans mon école »);
  * - `session`: a session of that module (12 seats, in 40 days), for
  *   `{session}`;
+ * - `feed`: the Alès administrator's calendar feed (`<token>.ics`), made
+ *   on « Mon agenda », for `{feed}`;
+ * - `template`: an evaluation questionnaire of the Alès school (« à
+ *   chaud », one question), made by its administrator, for `{template}`;
+ * - `evaluation`: that questionnaire opened for the session, for
+ *   `{evaluation}`;
+ * - `path`: a mandatory path of the Alès school (12 months) with `module`
+ *   as its step, made by its administrator through the forms, for `{path}`;
+ * - `slot`, `person`, `attestation`: the demo member enrols in the
+ *   session, the Alès administrator records them present at its first
+ *   half-day (`{slot}`) on the attendance sheet, then downloads their
+ *   attestation from the school's list (`{person}`: their account id;
+ *   `{attestation}`: its verification code);
+ * - `trainer`: an external trainer of Alès offered to the network, made
+ *   through the form, for `{trainer}`;
+ * - `cycle`: a cycle made from the session's edit form (« Ou nouveau
+ *   cycle »), for `{cycle}`;
  * - `otherModule`: a module another school shares, that the Alès
  *   administrator may take into her school: one of the demo's if there is
  *   one, otherwise made by the coordinator for Manag'Est (Grand Est).
@@ -186,6 +203,129 @@ export async function ensureFixtures(browser) {
       assert.ok(m, `no session page after scheduling (at ${sitePath(page.url())})`);
       return m[1];
     });
+    made.feed = await attempt(errors, 'feed', async () => {
+      // The Alès administrator's personal calendar link, made on « Mon agenda »
+      // (shown once), for `{feed}` (`<token>.ics`).
+      await visit(page, '/mon-agenda');
+      await navigate(page, () => page.getByRole('main').getByRole('button', { name: /^Créer (mon|un nouveau) lien/ }).click());
+      const text = await page.getByRole('main').locator('code.token').innerText();
+      const m = text.match(/\/agenda\/([A-Za-z0-9_-]+\.ics)$/);
+      assert.ok(m, `no calendar link on /mon-agenda: ${text}`);
+      return m[1];
+    });
+    made.template = await attempt(errors, 'template', async () => {
+      // An evaluation questionnaire of Alès's school, with one question.
+      await visit(page, '/formations/questionnaires/nouveau');
+      const form = page.getByRole('main');
+      await form.getByLabel('École').selectOption({ label: ALES_SCHOOL });
+      await form.getByLabel(/^À chaud/).check();
+      await form.getByLabel(/^Titre/).fill(`Questionnaire à chaud ${tag}`);
+      await navigate(page, () => form.getByRole('button', { name: 'Créer le questionnaire' }).click());
+      const m = new URL(page.url()).pathname.match(new RegExp(`^/formations/questionnaires/(${UUID})$`));
+      assert.ok(m, `no questionnaire page after creating it (at ${sitePath(page.url())})`);
+      await page.getByRole('main').getByLabel(/^Note de 1 à 5/).check();
+      await page.getByRole('main').getByLabel(/^Texte de la question/).fill('Votre satisfaction globale');
+      await navigate(page, () => page.getByRole('main').getByRole('button', { name: 'Ajouter la question' }).click());
+      return m[1];
+    });
+    made.evaluation = await attempt(errors, 'evaluation', async () => {
+      // That questionnaire opened for the session, with the default dates.
+      assert.ok(made.session && made.template, 'no session or questionnaire to open');
+      await visit(page, `/sessions/${made.session}/evaluations`);
+      const form = page.getByRole('main');
+      await form.getByLabel('Questionnaire', { exact: true }).selectOption(made.template);
+      await navigate(page, () => form.getByRole('button', { name: 'Ouvrir le questionnaire' }).click());
+      const href = await page.getByRole('main').getByRole('link', { name: /^Voir les questions/ }).first().getAttribute('href');
+      const m = href?.match(new RegExp(`^/evaluations/(${UUID})$`));
+      assert.ok(m, `no questionnaire link after opening it (at ${sitePath(page.url())})`);
+      return m[1];
+    });
+    made.path = await attempt(errors, 'path', async () => {
+      // A mandatory path of Alès's school with `module` as its one step,
+      // made by the Alès administrator through the forms.
+      assert.ok(made.module, 'no module to make a path step of');
+      await visit(page, '/formations/parcours/nouveau');
+      const form = page.getByRole('main');
+      await form.getByLabel(/^École/).selectOption({ label: ALES_SCHOOL });
+      await form.getByLabel(/^Intitulé/).fill(`Prise de poste ${tag}`);
+      await form.getByLabel(/^Obligatoire/).check();
+      await form.getByLabel(/^Concerne les personnes en poste/).fill('12');
+      await form.getByLabel(/^À terminer dans les/).fill('12');
+      await navigate(page, () => form.getByRole('button', { name: 'Enregistrer' }).click());
+      const m = new URL(page.url()).pathname.match(new RegExp(`^/formations/parcours/(${UUID})/modifier$`));
+      assert.ok(m, `no path form after creating it (at ${sitePath(page.url())})`);
+      await page.getByRole('main').getByLabel('Module du catalogue de l’école').selectOption(made.module);
+      await navigate(page, () => page.getByRole('main').getByRole('button', { name: 'Ajouter l’étape' }).click());
+      return m[1];
+    });
+    const attendance = await attempt(errors, 'slot', async () => {
+      assert.ok(made.session, 'no session to record attendance for');
+      await page.context().clearCookies();
+      await login(page, 'member');
+      await visit(page, `/sessions/${made.session}`);
+      await navigate(page, () => page.getByRole('main').getByRole('button', { name: /^M’inscrire|^M'inscrire/ }).click());
+      await page.context().clearCookies();
+      await login(page, 'org-admin');
+      await visit(page, `/sessions/${made.session}/emargement`);
+      const first = page.getByRole('main').locator('table tbody tr th a').first();
+      const href = await first.getAttribute('href');
+      const slot = href?.match(new RegExp(`/emargement/(${UUID})$`))?.[1];
+      assert.ok(slot, 'no half-day on the attendance page');
+      await navigate(page, () => first.click());
+      // The member's line: the one fieldset whose « Présent·e » is not the
+      // administrator's own (only the member is enrolled).
+      await page.getByRole('main').getByLabel('Présent·e').first().check();
+      await navigate(page, () => page.getByRole('main').getByRole('button', { name: 'Enregistrer les présences' }).click());
+      await visit(page, `/sessions/${made.session}/attestations`);
+      const link = page.getByRole('main').getByRole('link', { name: /^Attestation de / }).first();
+      const personHref = await link.getAttribute('href');
+      const person = personHref?.match(new RegExp(`/attestations/(${UUID})$`))?.[1];
+      assert.ok(person, 'no attestation link for the member present');
+      const pdf = await page.request.get(new URL(personHref, page.url()).toString());
+      assert.equal(pdf.status(), 200, `attestation: HTTP ${pdf.status()}`);
+      await visit(page, `/sessions/${made.session}/attestations`);
+      const text = await page.getByRole('main').locator('table').innerText();
+      const code = text.match(/code ([A-Z0-9]{12})/)?.[1];
+      assert.ok(code, 'no verification code after the attestation was issued');
+      return { slot, person, code };
+    });
+    if (!attendance) errors.person = errors.attestation = errors.slot;
+    made.slot = attendance?.slot;
+    made.person = attendance?.person;
+    made.attestation = attendance?.code;
+    made.trainer = await attempt(errors, 'trainer', async () => {
+      // An external trainer of Alès offered to the network, through the form.
+      await visit(page, '/intervenants/nouveau');
+      const form = page.getByRole('main');
+      await form.getByLabel('École', { exact: true }).selectOption({ label: ALES_SCHOOL });
+      await form.getByLabel(/^Externe/).check();
+      await form.getByLabel(/^Nom/).fill(`Paul Consultant ${tag}`);
+      await form.getByLabel(/^Employeur/).fill('Cabinet Cévennes');
+      await form.getByLabel(/^Présentation/).fill('Psychologue du travail.');
+      await form.getByLabel(/^Proposer au réseau/).check();
+      await navigate(page, () => form.getByRole('button', { name: "Enregistrer l'intervenant" }).click());
+      const m = new URL(page.url()).pathname.match(new RegExp(`^/intervenants/(${UUID})$`));
+      assert.ok(m, `no trainer page after creating it (at ${sitePath(page.url())})`);
+      return m[1];
+    });
+    made.cycle = await attempt(errors, 'cycle', async () => {
+      // The session put in a new cycle from its edit form.
+      assert.ok(made.session, 'no session to put in a cycle');
+      await visit(page, `/sessions/${made.session}/modifier`);
+      const form = page.getByRole('main');
+      await form.getByLabel(/^Ou nouveau cycle/).fill(`Cycle des Cévennes ${tag}`);
+      await form.getByLabel(/^Titre de la session/).fill('Journée 1 — Alès');
+      await navigate(page, () => form.getByRole('button', { name: 'Enregistrer la session' }).click());
+      const confirm = page.getByRole('main').getByLabel('Programmer malgré tout');
+      if ((await confirm.count()) > 0) {
+        await confirm.check();
+        await navigate(page, () => page.getByRole('main').getByRole('button', { name: 'Enregistrer la session' }).click());
+      }
+      const href = await page.getByRole('main').locator('a[href^="/formations/cycles/"]').first().getAttribute('href');
+      const m = href?.match(new RegExp(`^/formations/cycles/(${UUID})$`));
+      assert.ok(m, `no cycle link on the session page (at ${sitePath(page.url())})`);
+      return m[1];
+    });
     made.otherModule = await attempt(errors, 'otherModule', async () => {
       // A module of the demo another school shares and Alès has not taken yet.
       await visit(page, '/formations');
@@ -223,7 +363,16 @@ export function fillParams(p, siren) {
     .replaceAll('{profile}', () => fixture('profile'))
     .replaceAll('{import}', () => fixture('import'))
     .replaceAll('{module}', () => fixture('module'))
-    .replaceAll('{session}', () => fixture('session'));
+    .replaceAll('{session}', () => fixture('session'))
+    .replaceAll('{path}', () => fixture('path'))
+    .replaceAll('{template}', () => fixture('template'))
+    .replaceAll('{evaluation}', () => fixture('evaluation'))
+    .replaceAll('{feed}', () => fixture('feed'))
+    .replaceAll('{slot}', () => fixture('slot'))
+    .replaceAll('{person}', () => fixture('person'))
+    .replaceAll('{attestation}', () => fixture('attestation'))
+    .replaceAll('{trainer}', () => fixture('trainer'))
+    .replaceAll('{cycle}', () => fixture('cycle'));
 }
 
 // --- people who join through an invitation ----------------------------------

@@ -54,7 +54,7 @@ export function routerRouteSources() {
 export const withSiren = (p) => p.replaceAll('{siren}', SIREN);
 
 /** The route parameters of PAGES the checks know how to fill in. */
-export const PAGE_PARAMS = ['{siren}', '{profile}', '{import}', '{module}', '{session}'];
+export const PAGE_PARAMS = ['{siren}', '{profile}', '{import}', '{module}', '{session}', '{path}', '{template}', '{evaluation}', '{feed}', '{slot}', '{person}', '{attestation}', '{trainer}', '{cycle}'];
 
 /** A PAGES path with every parameter filled (needs the directory fixtures). */
 export const fill = (p) => fillParams(p, SIREN);
@@ -72,6 +72,11 @@ export const NON_HTML_PAGES = new Map([
     { kind: 'csv', role: 'org-admin', path: () => `/annuaire/export.csv?organisation=${SIREN}`, type: /^text\/csv\b/, attachment: /\.csv"?$/, refused: [['member', 403]] },
   ],
   [
+    '/ecole/statistiques.csv',
+    // The figures of the administrator's school (the first scope offered).
+    { kind: 'csv', role: 'org-admin', path: () => '/ecole/statistiques.csv', type: /^text\/csv\b/, attachment: /\.csv"?$/, refused: [['member', 403]] },
+  ],
+  [
     '/annuaire/{profile}/vcard',
     { kind: 'vcard', role: 'member', path: () => fill('/annuaire/{profile}/vcard'), type: /^text\/vcard\b/, attachment: /\.vcf"?$/, refused: [] },
   ],
@@ -79,6 +84,32 @@ export const NON_HTML_PAGES = new Map([
     '/annuaire/{profile}/photo',
     // The profile given a photo by the fixtures (most have none: 404).
     { kind: 'jpeg', role: 'org-admin', path: () => `/annuaire/${fixture('photoProfile')}/photo`, type: /^image\/jpeg$/, attachment: null, refused: [] },
+  ],
+  [
+    '/sessions/{session}/agenda.ics',
+    { kind: 'ics', role: 'member', path: () => fill('/sessions/{session}/agenda.ics'), type: /^text\/calendar\b/, attachment: /\.ics"?$/, refused: [] },
+  ],
+  [
+    '/sessions/{session}/emargement/{slot}/feuille.pdf',
+    // The printable sign-in sheet: the school and the session's trainers.
+    { kind: 'pdf', role: 'org-admin', path: () => fill('/sessions/{session}/emargement/{slot}/feuille.pdf'), type: /^application\/pdf$/, attachment: null, refused: [['member', 403]] },
+  ],
+  [
+    '/sessions/{session}/attestations/{person}',
+    // A participant's attestation, for the school (and the person).
+    { kind: 'pdf', role: 'org-admin', path: () => fill('/sessions/{session}/attestations/{person}'), type: /^application\/pdf$/, attachment: null, refused: [] },
+  ],
+  [
+    '/sessions/{session}/attestation.pdf',
+    // One's own: the member enrolled and present (fixtures); the school's
+    // administrator did not follow the session.
+    { kind: 'pdf', role: 'member', path: () => fill('/sessions/{session}/attestation.pdf'), type: /^application\/pdf$/, attachment: null, refused: [['org-admin', 403]] },
+  ],
+  [
+    '/agenda/{feed}',
+    // Read by calendar applications without login: its secret link is the
+    // credential (`public`: anonymous gets it too).
+    { kind: 'ics', role: 'member', path: () => fill('/agenda/{feed}'), type: /^text\/calendar\b/, attachment: /\.ics"?$/, refused: [], public: true },
   ],
 ]);
 

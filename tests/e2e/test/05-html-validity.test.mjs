@@ -107,7 +107,7 @@ describe('pages non HTML (fichiers)', () => {
         assert.ok(body.toString('utf8').split(/\r?\n/).length > 1, `${where}: a CSV with no line of results`);
       }
     });
-    test(`${route} : anonyme, renvoyé vers la connexion`, async () => {
+    if (!spec.public) test(`${route} : anonyme, renvoyé vers la connexion`, async () => {
       const path = spec.path();
       const res = await get('anonymous', path);
       assert.ok([302, 303, 307].includes(res.status()), `${path} as anonymous: HTTP ${res.status()}`);

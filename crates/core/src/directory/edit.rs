@@ -27,6 +27,10 @@ pub struct AdminInput {
     pub cadre: String,
     pub email: String,
     pub phone: String,
+    /// « Date de prise de poste », `AAAA-MM-JJ` (a date field) or `JJ/MM/AAAA`.
+    pub post_started_on: String,
+    /// « Responsable hiérarchique »: a profile id of the same organisation, or empty.
+    pub manager: String,
 }
 
 /// The visibility chosen for each field, as form keys (`reseau`,
@@ -44,6 +48,8 @@ pub struct VisibilityInput {
     pub themes: String,
     pub photo: String,
     pub listed: String,
+    /// « Mon parcours de formation »; empty keeps the current choice.
+    pub training: String,
 }
 
 /// The person's own form: everything.
@@ -105,6 +111,83 @@ fn apply_admin(input: &AdminInput, f: &mut Fields, errors: &mut FieldErrors) {
             None
         }
     };
+}
+
+/// A date as typed: `AAAA-MM-JJ` (what a date field sends) or `JJ/MM/AAAA`.
+fn parse_date(raw: &str) -> Option<time::Date> {
+    let raw = raw.trim();
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    let fr = time::macros::format_description!("[day]/[month]/[year]");
+    time::Date::parse(raw, &iso)
+        .or_else(|_| time::Date::parse(raw, &fr))
+        .ok()
+}
+
+/// Validates the post fields into `post`: the date of taking the post (not
+/// more than a year ahead) and the line manager, chosen among `colleagues`.
+fn apply_post(input: &AdminInput, colleagues: &[Uuid], post: &mut db::Post, errors: &mut FieldErrors) {
+    let raw = input.post_started_on.trim();
+    post.post_started_on = if raw.is_empty() {
+        None
+    } else {
+        let today = maillage_db::now().date();
+        match parse_date(raw) {
+            Some(d) if d.year() >= 1950 && d <= today + time::Duration::days(366) => Some(d),
+            Some(_) => {
+                errors.add(
+                    "post_started_on",
+                    "La date de prise de poste doit être passée ou dans l'année qui vient.",
+                );
+                None
+            }
+            None => {
+                errors.add(
+                    "post_started_on",
+                    "Saisissez la date de prise de poste au format JJ/MM/AAAA, par exemple 01/09/2025.",
+                );
+                None
+            }
+        }
+    };
+    let raw = input.manager.trim();
+    post.manager_id = if raw.is_empty() {
+        None
+    } else {
+        match Uuid::parse_str(raw).ok().filter(|m| colleagues.contains(m)) {
+            Some(m) => Some(m),
+            None => {
+                errors.add(
+                    "manager",
+                    "Choisissez le responsable hiérarchique parmi les personnes de la même organisation.",
+                );
+                None
+            }
+        }
+    };
+}
+
+/// The history keys of what differs between two versions of the post fields.
+fn post_changed(before: &db::Post, after: &db::Post) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if before.post_started_on != after.post_started_on {
+        out.push("prise_de_poste");
+    }
+    if before.manager_id != after.manager_id {
+        out.push("responsable");
+    }
+    if before.training_vis != after.training_vis {
+        out.push("visibilite_formation");
+    }
+    out
+}
+
+/// The line managers a profile may have: the other profiles of its organisation.
+async fn colleague_ids(ex: Ex<'_>, row: &db::ProfileRow) -> CoreResult<Vec<Uuid>> {
+    Ok(db::colleagues(ex, row.organisation_id, row.id)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect())
 }
 
 fn apply_visibility(input: &VisibilityInput, f: &mut Fields, errors: &mut FieldErrors) {
@@ -209,6 +292,31 @@ async fn write(
     reindex(ex, id).await
 }
 
+/// Someone who may be chosen as a line manager.
+#[derive(Debug, Clone)]
+pub struct Colleague {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// The line managers the viewer may choose for `profile`: the other profiles
+/// of its organisation, offered only to who edits it (the person, its
+/// administrators).
+pub async fn colleagues(ctx: &Ctx, profile: &super::profile::Profile) -> CoreResult<Vec<Colleague>> {
+    if !profile.sees_everything() {
+        return Ok(Vec::new());
+    }
+    let mut conn = ctx.db.conn().await?;
+    Ok(db::colleagues(conn.ex(), profile.organisation_id, profile.id)
+        .await?
+        .into_iter()
+        .map(|c| Colleague {
+            id: c.id,
+            name: format!("{} {}", c.first_name, c.last_name),
+        })
+        .collect())
+}
+
 /// The person updates their own profile. Saving the form, which shows the
 /// directory's information text, records that they read it.
 pub async fn update_own(ctx: &Ctx, actor: &Actor, input: &OwnInput) -> CoreResult<()> {
@@ -228,6 +336,20 @@ pub async fn update_own(ctx: &Ctx, actor: &Actor, input: &OwnInput) -> CoreResul
     }
     after.languages = text(&mut errors, "languages", &input.languages, "langues", 200, false);
     apply_visibility(&input.visibility, &mut after, &mut errors);
+    let post_before = db::Post::from(&row);
+    let mut post_after = post_before.clone();
+    let colleagues = colleague_ids(tx.ex(), &row).await?;
+    apply_post(&input.admin, &colleagues, &mut post_after, &mut errors);
+    // The line manager approves enrolments: only the organisation's
+    // administrators set it, never the person.
+    post_after.manager_id = post_before.manager_id;
+    errors.0.retain(|(field, _)| *field != "manager");
+    if !input.visibility.training.trim().is_empty() {
+        match Visibility::parse(input.visibility.training.trim()) {
+            Some(v) => post_after.training_vis = v.level(),
+            None => errors.add("training_vis", "Choisissez qui peut voir ce champ."),
+        }
+    }
     let known: Vec<Uuid> = db::themes(tx.ex()).await?.into_iter().map(|t| t.id).collect();
     let mut chosen: Vec<(Uuid, &str)> = Vec::new();
     for (list, kind) in [(&input.expertise, "expertise"), (&input.interests, "interest")] {
@@ -257,6 +379,10 @@ pub async fn update_own(ctx: &Ctx, actor: &Actor, input: &OwnInput) -> CoreResul
         db::set_themes(tx.ex(), id, &chosen).await?;
         extra.push("thematiques");
     }
+    if post_after != post_before {
+        db::set_post(tx.ex(), id, &post_after).await?;
+        extra.extend(post_changed(&post_before, &post_after));
+    }
     write(tx.ex(), id, &before, &after, &extra, Some(me.id), "profil").await?;
     db::set_consented(tx.ex(), id).await?;
     tx.commit().await?;
@@ -279,8 +405,17 @@ pub async fn update_admin(ctx: &Ctx, actor: &Actor, id: Uuid, input: &AdminInput
     let mut after = before.clone();
     let mut errors = FieldErrors::new();
     apply_admin(input, &mut after, &mut errors);
+    let post_before = db::Post::from(&row);
+    let mut post_after = post_before.clone();
+    let colleagues = colleague_ids(tx.ex(), &row).await?;
+    apply_post(input, &colleagues, &mut post_after, &mut errors);
     errors.into_result()?;
-    write(tx.ex(), id, &before, &after, &[], actor.user_id(), "administration").await?;
+    let mut extra = Vec::new();
+    if post_after != post_before {
+        db::set_post(tx.ex(), id, &post_after).await?;
+        extra = post_changed(&post_before, &post_after);
+    }
+    write(tx.ex(), id, &before, &after, &extra, actor.user_id(), "administration").await?;
     tx.commit().await?;
     Ok(())
 }

@@ -30,6 +30,7 @@ pub struct Settings {
     pub themes: Visibility,
     pub photo: Visibility,
     pub listed: Visibility,
+    pub training: Visibility,
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +65,13 @@ pub struct Profile {
     pub settings: Option<Settings>,
     /// When the person acknowledged the directory's information text.
     pub consented_at: Option<OffsetDateTime>,
+    /// Date of taking the post and line manager: administrative, for the
+    /// person and the administrators only.
+    pub post_started_on: Option<time::Date>,
+    pub manager_id: Option<Uuid>,
+    /// The person's account when the viewer may see their training record
+    /// (`training_vis <= tier`), else `None`.
+    pub training_user: Option<Uuid>,
 }
 
 fn shown(tier: i32, vis: i32, value: &str) -> Option<String> {
@@ -100,6 +108,7 @@ impl Profile {
             themes: Visibility::from_level(row.themes_vis),
             photo: Visibility::from_level(row.photo_vis),
             listed: Visibility::from_level(row.listed),
+            training: Visibility::from_level(row.training_vis),
         });
         Profile {
             expertise: theme_list("expertise"),
@@ -127,6 +136,9 @@ impl Profile {
             is_me: me.is_some() && row.user_id == me,
             claimed: row.user_id.is_some(),
             consented_at: row.consented_at.filter(|_| t >= Visibility::Private.level()),
+            post_started_on: row.post_started_on.filter(|_| t >= Visibility::Private.level()),
+            manager_id: row.manager_id.filter(|_| t >= Visibility::Private.level()),
+            training_user: row.user_id.filter(|_| sees(t, row.training_vis)),
             settings,
             organisation_name: row.org_name,
             organisation_siren: row.org_siren,

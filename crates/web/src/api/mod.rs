@@ -7,6 +7,7 @@
 pub mod attendance;
 pub mod catalogue;
 pub mod directory;
+pub mod evaluations;
 pub mod me;
 pub mod organisations;
 pub mod paths;
@@ -34,6 +35,17 @@ use utoipa::{
         directory::show,
         catalogue::search,
         catalogue::show,
+        sessions::list,
+        sessions::show,
+        sessions::roster,
+        sessions::enrol,
+        sessions::mine,
+        sessions::trainers,
+        paths::list,
+        paths::show,
+        paths::mine,
+        attendance::register,
+        evaluations::session,
         me::show
     ),
     components(schemas(
@@ -51,6 +63,24 @@ use utoipa::{
         catalogue::ApiKeyLabel,
         catalogue::ApiDuration,
         catalogue::ApiSchoolRef,
+        sessions::ApiRef,
+        sessions::ApiSession,
+        sessions::ApiSessionDetail,
+        sessions::ApiSessionSlot,
+        sessions::ApiEnrolment,
+        sessions::ApiMyEnrolment,
+        sessions::ApiEnrolResult,
+        sessions::ApiTrainer,
+        paths::ApiPath,
+        paths::ApiStep,
+        paths::ApiMyPath,
+        paths::ApiMyStep,
+        attendance::ApiRegister,
+        attendance::ApiSlot,
+        attendance::ApiAttendee,
+        evaluations::ApiSessionEvaluations,
+        evaluations::ApiEvaluation,
+        evaluations::ApiQuestionResult,
         me::ApiMe,
         me::ApiRole,
         ApiError

@@ -169,6 +169,7 @@ struct ModuleForm {
     themes: Vec<String>,
     shared: bool,
     archived: bool,
+    completion_percent: String,
 }
 
 impl ModuleForm {
@@ -189,6 +190,7 @@ impl ModuleForm {
             themes: all("themes"),
             shared: get("shared") == "oui",
             archived: get("archived") == "oui",
+            completion_percent: get("completion_percent"),
         }
     }
 
@@ -207,6 +209,7 @@ impl ModuleForm {
             themes: m.themes.iter().map(|t| t.id.to_string()).collect(),
             shared: m.shared,
             archived: m.archived,
+            completion_percent: m.completion_percent.to_string(),
         }
     }
 
@@ -224,6 +227,7 @@ impl ModuleForm {
             themes: self.themes.clone(),
             shared: self.shared,
             archived: self.archived,
+            completion_percent: self.completion_percent.clone(),
         }
     }
 
@@ -295,6 +299,7 @@ pub async fn new_form(
         stage: Stage::All.key().to_owned(),
         duration_value: "1".into(),
         duration_unit: DurationUnit::Days.key().to_owned(),
+        completion_percent: "100".into(),
         ..Default::default()
     };
     page(render_form(&state, layout, &caller, None, f, FieldErrors::new()).await?)

@@ -13,7 +13,7 @@ use maillage_core::{
     Actor, CoreError, FieldErrors,
     directory::{
         Profile, Visibility,
-        edit::{self, AdminInput, OwnInput, VisibilityInput},
+        edit::{self, AdminInput, Colleague, OwnInput, VisibilityInput},
         profile::{self, Change, ThemeRef},
         search::{self, Params, Results},
         themes,
@@ -171,6 +171,8 @@ struct ShowPage {
     p: Profile,
     can_edit_admin: bool,
     history: Vec<Change>,
+    /// The person's training record, when they allow this viewer to see it.
+    training: Option<maillage_core::paths::Record>,
 }
 
 pub async fn show(
@@ -193,6 +195,7 @@ pub async fn show(
             },
         ),
         layout,
+        training: maillage_core::paths::record_for_profile(&state.ctx, &caller, &p).await?,
         p,
         history,
     })
@@ -233,6 +236,8 @@ pub struct AdminForm {
     cadre: String,
     email: String,
     phone: String,
+    post_started_on: String,
+    manager: String,
 }
 
 impl AdminForm {
@@ -247,6 +252,8 @@ impl AdminForm {
             cadre: p.cadre.clone().unwrap_or_default(),
             email: p.email.clone().unwrap_or_default(),
             phone: p.phone.clone().unwrap_or_default(),
+            post_started_on: p.post_started_on.map(|d| d.to_string()).unwrap_or_default(),
+            manager: p.manager_id.map(|m| m.to_string()).unwrap_or_default(),
         }
     }
 
@@ -261,6 +268,8 @@ impl AdminForm {
             cadre: self.cadre.clone(),
             email: self.email.clone(),
             phone: self.phone.clone(),
+            post_started_on: self.post_started_on.clone(),
+            manager: self.manager.clone(),
         }
     }
 }
@@ -272,6 +281,8 @@ struct AdminEditPage {
     p: Profile,
     a: AdminForm,
     categories: [Category; 4],
+    /// Who may be the person's line manager.
+    colleagues: Vec<Colleague>,
     errors: FieldErrors,
 }
 
@@ -296,6 +307,7 @@ pub async fn admin_edit_form(
     page(AdminEditPage {
         layout,
         a: AdminForm::of(&p),
+        colleagues: edit::colleagues(&state.ctx, &p).await?,
         p,
         categories: Category::ALL,
         errors: FieldErrors::new(),
@@ -316,6 +328,7 @@ pub async fn admin_edit(
             errors: field_errors(e)?,
             layout,
             a: f,
+            colleagues: edit::colleagues(&state.ctx, &p).await?,
             p,
             categories: Category::ALL,
         }),
@@ -345,7 +358,7 @@ struct OwnForm {
 }
 
 /// (form name, label, help) of each visibility choice, in form order.
-const VIS_FIELDS: [(&str, &str); 10] = [
+const VIS_FIELDS: [(&str, &str); 11] = [
     ("function_vis", "Fonction"),
     ("unit_vis", "Direction et service"),
     ("category_vis", "Catégorie"),
@@ -356,6 +369,7 @@ const VIS_FIELDS: [(&str, &str); 10] = [
     ("languages_vis", "Langues"),
     ("themes_vis", "Thématiques"),
     ("photo_vis", "Photo"),
+    ("training_vis", "Mon parcours de formation"),
 ];
 
 impl OwnForm {
@@ -373,6 +387,7 @@ impl OwnForm {
             key(|s| s.languages),
             key(|s| s.themes),
             key(|s| s.photo),
+            key(|s| s.training),
         ];
         let mut vis: Vec<(&'static str, &'static str, String)> = VIS_FIELDS
             .iter()
@@ -409,6 +424,8 @@ impl OwnForm {
                 cadre: get("cadre"),
                 email: get("email"),
                 phone: get("phone"),
+                post_started_on: get("post_started_on"),
+                manager: get("manager"),
             },
             bio: get("bio"),
             languages: get("languages"),
@@ -455,6 +472,7 @@ impl OwnForm {
                 themes: self.vis_of("themes_vis"),
                 photo: self.vis_of("photo_vis"),
                 listed: self.vis_of("listed"),
+                training: self.vis_of("training_vis"),
             },
         }
     }
@@ -473,6 +491,10 @@ struct OwnPage {
     themes: Vec<ThemeRef>,
     categories: [Category; 4],
     visibilities: [Visibility; 3],
+    /// Who may be the person's line manager.
+    colleagues: Vec<Colleague>,
+    /// The person's paths and completed modules.
+    training: Option<maillage_core::paths::Record>,
     errors: FieldErrors,
     photo_error: Option<String>,
 }
@@ -494,7 +516,16 @@ async fn render_own(
 ) -> Result<OwnPage, WebError> {
     let p = own_profile(state, caller).await?;
     let f = form.or_else(|| p.as_ref().map(OwnForm::of)).unwrap_or_default();
+    let (colleagues, training) = match &p {
+        Some(p) => (
+            edit::colleagues(&state.ctx, p).await?,
+            maillage_core::paths::record_for_profile(&state.ctx, caller, p).await?,
+        ),
+        None => (Vec::new(), None),
+    };
     Ok(OwnPage {
+        colleagues,
+        training,
         layout,
         p,
         a: f.admin.clone(),

@@ -1,0 +1,62 @@
+//! Dates as French people read them, and Paris time: one place for the
+//! pages, the mails, the PDFs and the calendars.
+
+use time::{Date, Month, OffsetDateTime, UtcOffset, Weekday};
+
+pub const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// « 24 novembre 2026 ».
+pub fn date_fr(d: Date) -> String {
+    format!("{} {} {}", d.day(), MONTHS[d.month() as usize - 1], d.year())
+}
+
+/// UTC to Europe/Paris: CET, CEST from the last Sunday of March 01:00 UTC to
+/// the last Sunday of October 01:00 UTC (the European rule since 1996; the
+/// same rule as the `VTIMEZONE` of the calendars).
+pub fn paris(t: OffsetDateTime) -> OffsetDateTime {
+    let t = t.to_offset(UtcOffset::UTC);
+    let last_sunday = |month: Month| {
+        let mut d = Date::from_calendar_date(t.year(), month, 31).expect("31 March and October exist");
+        while d.weekday() != Weekday::Sunday {
+            d = d.previous_day().expect("in range");
+        }
+        d.with_hms(1, 0, 0).expect("valid").assume_utc()
+    };
+    let summer = t >= last_sunday(Month::March) && t < last_sunday(Month::October);
+    t.to_offset(UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset"))
+}
+
+/// Today's date in Paris.
+pub fn paris_today() -> Date {
+    paris(maillage_db::now()).date()
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::{date, datetime};
+
+    use super::*;
+
+    #[test]
+    fn french_dates_and_paris_time() {
+        assert_eq!(date_fr(date!(2027 - 03 - 02)), "2 mars 2027");
+        assert_eq!(paris(datetime!(2026-01-15 12:00 UTC)).hour(), 13);
+        assert_eq!(paris(datetime!(2026-07-15 12:00 UTC)).hour(), 14);
+        // The change happens at 01:00 UTC on the last Sunday of March.
+        assert_eq!(paris(datetime!(2026-03-29 00:59 UTC)).hour(), 1);
+        assert_eq!(paris(datetime!(2026-03-29 01:00 UTC)).hour(), 3);
+    }
+}
