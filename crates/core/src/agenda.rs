@@ -14,7 +14,7 @@ use maillage_db::{
     attendance::{SlotRow, slots_of_sessions},
     calendar::{self as db, CalendarSessionRow},
 };
-use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time};
+use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 use crate::{
@@ -34,7 +34,7 @@ pub const REMINDER_DAYS: i64 = 2;
 // Paris time
 // ---------------------------------------------------------------------------
 
-use crate::dates::date_fr;
+use crate::dates::{date_fr, parse_hhmm};
 pub use crate::dates::{paris, paris_today};
 
 /// « 9 h 00 » from 'HH:MM'.
@@ -43,11 +43,6 @@ fn time_fr(hhmm: &str) -> String {
         Some(t) => format!("{} h {:02}", t.hour(), t.minute()),
         None => hhmm.to_owned(),
     }
-}
-
-fn parse_hhmm(s: &str) -> Option<Time> {
-    let (h, m) = s.trim().split_once(':')?;
-    Time::from_hms(h.parse().ok()?, m.parse().ok()?, 0).ok()
 }
 
 // ---------------------------------------------------------------------------

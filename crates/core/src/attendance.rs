@@ -124,14 +124,7 @@ impl Slot {
 
     /// Its length in hours (for attestations).
     pub fn hours(&self) -> f64 {
-        let minutes = |t: &str| -> Option<i64> {
-            let (h, m) = t.split_once(':')?;
-            Some(h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?)
-        };
-        match (minutes(&self.starts_at), minutes(&self.ends_at)) {
-            (Some(s), Some(e)) if e > s => (e - s) as f64 / 60.0,
-            _ => 0.0,
-        }
+        crate::dates::hours_between(&self.starts_at, &self.ends_at)
     }
 }
 

@@ -1,7 +1,9 @@
 //! Dates as French people read them, and Paris time: one place for the
 //! pages, the mails, the PDFs and the calendars.
 
-use time::{Date, Month, OffsetDateTime, UtcOffset, Weekday};
+use time::{Date, Month, OffsetDateTime, Time, UtcOffset, Weekday};
+
+use crate::FieldErrors;
 
 pub const MONTHS: [&str; 12] = [
     "janvier",
@@ -42,6 +44,41 @@ pub fn paris(t: OffsetDateTime) -> OffsetDateTime {
 /// Today's date in Paris.
 pub fn paris_today() -> Date {
     paris(maillage_db::now()).date()
+}
+
+/// A date typed in a form (`AAAA-MM-JJ`, what `<input type="date">`
+/// sends): a French error on `field` when unreadable, or when empty and
+/// `required`.
+pub fn date_field(errors: &mut FieldErrors, field: &'static str, value: &str, required: bool) -> Option<Date> {
+    let v = value.trim();
+    if v.is_empty() {
+        if required {
+            errors.add(field, "Saisissez une date.");
+        }
+        return None;
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match Date::parse(v, &format) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.add(field, "Saisissez une date valide (jj/mm/aaaa).");
+            None
+        }
+    }
+}
+
+/// A stored local time `HH:MM` (half-days).
+pub fn parse_hhmm(s: &str) -> Option<Time> {
+    let (h, m) = s.trim().split_once(':')?;
+    Time::from_hms(h.parse().ok()?, m.parse().ok()?, 0).ok()
+}
+
+/// Hours between two `HH:MM` times (0 when unreadable or reversed).
+pub fn hours_between(starts: &str, ends: &str) -> f64 {
+    match (parse_hhmm(starts), parse_hhmm(ends)) {
+        (Some(a), Some(b)) if b > a => (b - a).whole_minutes() as f64 / 60.0,
+        _ => 0.0,
+    }
 }
 
 #[cfg(test)]

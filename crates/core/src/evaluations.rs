@@ -534,22 +534,6 @@ pub struct OpenInput {
     pub closes_on: String,
 }
 
-fn parse_date(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<Date> {
-    let v = value.trim();
-    if v.is_empty() {
-        errors.add(field, "Saisissez une date.");
-        return None;
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    match Date::parse(v, &format) {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.add(field, "Saisissez une date valide (jj/mm/aaaa).");
-            None
-        }
-    }
-}
-
 /// Whether the viewer may see the results of this session's questionnaires,
 /// and whether they manage it.
 async fn access(ctx: &Ctx, actor: &Actor, session: &Session) -> CoreResult<(bool, bool)> {
@@ -591,7 +575,7 @@ pub async fn open(ctx: &Ctx, actor: &Actor, session_id: Uuid, input: &OpenInput)
         if value.trim().is_empty() && default.is_some() {
             default
         } else {
-            parse_date(errors, field, value)
+            crate::dates::date_field(errors, field, value, true)
         }
     };
     let opens_on = date_or_default(&mut errors, "opens_on", &input.opens_on, defaults.map(|d| d.0));

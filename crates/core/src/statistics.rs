@@ -233,18 +233,6 @@ pub async fn years(ctx: &Ctx) -> CoreResult<Vec<i32>> {
     Ok((first..=last).rev().collect())
 }
 
-/// Hours between two `HH:MM` times (0 when unreadable or reversed).
-fn duration_hours(starts: &str, ends: &str) -> f64 {
-    let minutes = |t: &str| -> Option<i64> {
-        let (h, m) = t.trim().split_once(':')?;
-        Some(h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?)
-    };
-    match (minutes(starts), minutes(ends)) {
-        (Some(a), Some(b)) if b > a => (b - a) as f64 / 60.0,
-        _ => 0.0,
-    }
-}
-
 /// The report of `year` for `scope` (which the caller got from [`scope`]).
 pub async fn report(ctx: &Ctx, actor: &Actor, scope: Scope, year: i32) -> CoreResult<Report> {
     policy::require(
@@ -295,7 +283,7 @@ pub async fn report(ctx: &Ctx, actor: &Actor, scope: Scope, year: i32) -> CoreRe
     let mut by_month: BTreeMap<u8, (HashSet<Uuid>, i64, f64)> = BTreeMap::new();
     let mut by_category: BTreeMap<Option<Category>, HashSet<Uuid>> = BTreeMap::new();
     for r in &attended {
-        let h = duration_hours(&r.starts_at, &r.ends_at);
+        let h = crate::dates::hours_between(&r.starts_at, &r.ends_at);
         people.insert(r.user_id);
         sessions.insert(r.session_id);
         hours += h;
@@ -517,10 +505,11 @@ mod tests {
 
     #[test]
     fn durations_and_shares() {
-        assert_eq!(duration_hours("09:00", "12:30"), 3.5);
-        assert_eq!(duration_hours("13:30", "17:00"), 3.5);
-        assert_eq!(duration_hours("17:00", "09:00"), 0.0);
-        assert_eq!(duration_hours("9h", "12:00"), 0.0);
+        use crate::dates::hours_between;
+        assert_eq!(hours_between("09:00", "12:30"), 3.5);
+        assert_eq!(hours_between("13:30", "17:00"), 3.5);
+        assert_eq!(hours_between("17:00", "09:00"), 0.0);
+        assert_eq!(hours_between("9h", "12:00"), 0.0);
         assert_eq!(share(150, 230), Some(65));
         assert_eq!(share(1, 3), Some(33));
         assert_eq!(share(2, 3), Some(67));

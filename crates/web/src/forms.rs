@@ -34,10 +34,19 @@ pub fn see_other(location: &str) -> Response {
 /// with `file` as its name (callers build names from ASCII letters, digits,
 /// dots and hyphens only).
 pub fn download(body: impl IntoResponse, content_type: &'static str, file: &str) -> Response {
+    with_file_name(body, content_type, "attachment", file)
+}
+
+/// A file the browser shows itself (PDF), saved under `file` if kept.
+pub fn inline(body: impl IntoResponse, content_type: &'static str, file: &str) -> Response {
+    with_file_name(body, content_type, "inline", file)
+}
+
+fn with_file_name(body: impl IntoResponse, content_type: &'static str, disposition: &str, file: &str) -> Response {
     let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename=\"{file}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     res

@@ -113,23 +113,7 @@ pub(crate) async fn cycle_id(ex: Ex<'_>, school_id: Uuid, c: &CycleChoice) -> Co
     })
 }
 
-pub(crate) fn date(errors: &mut FieldErrors, field: &'static str, value: &str, required: bool) -> Option<Date> {
-    let v = value.trim();
-    if v.is_empty() {
-        if required {
-            errors.add(field, "Saisissez une date.");
-        }
-        return None;
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    match Date::parse(v, &format) {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.add(field, "Saisissez une date valide (jj/mm/aaaa).");
-            None
-        }
-    }
-}
+pub(crate) use crate::dates::date_field as date;
 
 /// The organisations that may co-organise: the network's members and
 /// partners.

@@ -5,8 +5,8 @@
 use askama::Template;
 use axum::{
     extract::{Path, State},
-    http::{HeaderValue, header},
-    response::{IntoResponse, Response},
+    http::HeaderValue,
+    response::Response,
 };
 use maillage_core::agenda::{self, MySession};
 use time::OffsetDateTime;
@@ -18,19 +18,9 @@ use crate::{
     layout::{Caller, Layout},
 };
 
-/// A calendar file to download.
+/// A calendar file to download (names built from dates and fixed words).
 fn calendar(text: String, file: &str) -> Response {
-    let mut res = text.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
-    );
-    // File names are built here from dates and fixed words only.
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
+    crate::forms::download(text, "text/calendar; charset=utf-8", file)
 }
 
 /// `/sessions/{id}/agenda.ics`: whoever may see the session page.

@@ -7,8 +7,7 @@ use askama::Template;
 use axum::{
     Form,
     extract::{Path, State},
-    http::{HeaderValue, header},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use maillage_core::{
     FieldErrors,
@@ -26,13 +25,7 @@ use crate::{
 
 /// A PDF answer, shown in the browser or saved under `file`.
 pub fn pdf_response(bytes: Vec<u8>, file: &str) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{file}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
+    crate::forms::inline(bytes, "application/pdf", file)
 }
 
 #[derive(Deserialize, Default, Clone)]

@@ -150,18 +150,7 @@ pub async fn export_csv(
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, WebError> {
     let bytes = search::export_csv(&state.ctx, &caller, &q.params()).await?;
-    Ok(download(bytes, "text/csv; charset=utf-8", "annuaire.csv"))
-}
-
-fn download(body: impl IntoResponse, content_type: &'static str, file: &str) -> Response {
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    // The file name is built from folded letters and digits only.
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
+    Ok(crate::forms::download(bytes, "text/csv; charset=utf-8", "annuaire.csv"))
 }
 
 #[derive(Template)]
@@ -219,7 +208,7 @@ pub async fn vcard(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let (file, card) = search::vcard(&state.ctx, &caller, id_or_404(&id)?).await?;
-    Ok(download(card, "text/vcard; charset=utf-8", &file))
+    Ok(crate::forms::download(card, "text/vcard; charset=utf-8", &file))
 }
 
 // ---- administrators: edit the administrative fields, remove ----
