@@ -32,6 +32,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_catalogue"),
     migration!(4, "0004_sessions"),
     migration!(5, "0005_school_life"),
+    migration!(6, "0006_projects"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
