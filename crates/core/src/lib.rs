@@ -29,6 +29,7 @@ pub mod paths;
 pub mod pdf;
 pub mod people;
 pub mod policy;
+pub mod projects;
 pub mod rush;
 pub mod schools;
 pub mod security;

@@ -81,6 +81,33 @@ pub enum Action<'a> {
     /// Obtain a session attendance attestation: the holder their own, the
     /// organising school's managers anyone's.
     ObtainAttestation { holder: bool, manages_school: bool },
+    /// See a promotion (its name, dates, path, members and groups): its
+    /// members and the people of its school's organisations; hidden from
+    /// everyone else.
+    ViewPromotion { member: bool, organisations: &'a [Uuid] },
+    /// Create and edit a school's promotions, their members and casting
+    /// data, and run or adjust the casting: the school's managers (the
+    /// administrators of its organisations).
+    ManagePromotion { organisations: &'a [Uuid] },
+    /// Propose a project as sponsor (commanditaire) on behalf of an
+    /// organisation: its people. The school's managers propose for anyone.
+    ProposeProject { organisation: Uuid, manages_school: bool },
+    /// Screen a project at the appetizer (retained or not, and why), give it
+    /// to a promotion, record its jury and outcome: the school's managers.
+    ScreenProject { manages_school: bool },
+    /// Edit what a project says, its timeline, indicators, users' feedback,
+    /// deliverables and help requests: its team and its school. (Which
+    /// projects someone may see at all: [`project_viewer`].)
+    EditProject { team: bool, manages_school: bool },
+    /// Comment on a project: its sponsor, its team and its school.
+    CommentProject {
+        sponsor: bool,
+        team: bool,
+        manages_school: bool,
+    },
+    /// Export the whole project bank (CSV): the network's and the
+    /// organisations' administrators — only what they may see.
+    ExportProjects,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,6 +226,65 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
                 Deny
             }
         }
+        Action::ViewPromotion { member, organisations } => {
+            let belongs = actor.user().is_some_and(|u| {
+                u.roles
+                    .iter()
+                    .any(|(_, o)| o.is_some_and(|o| organisations.contains(&o)))
+            });
+            if *member || belongs { Allow } else { Hide }
+        }
+        Action::ManagePromotion { organisations } => {
+            if organisations.iter().any(|o| admin_of(*o)) {
+                Allow
+            } else {
+                Deny
+            }
+        }
+        Action::ProposeProject {
+            organisation,
+            manages_school,
+        } => {
+            let belongs = actor
+                .user()
+                .is_some_and(|u| u.roles.iter().any(|(_, o)| *o == Some(*organisation)));
+            if belongs || *manages_school { Allow } else { Deny }
+        }
+        Action::ScreenProject { manages_school } => {
+            if *manages_school {
+                Allow
+            } else {
+                Deny
+            }
+        }
+        Action::EditProject { team, manages_school } => {
+            if *team || *manages_school {
+                Allow
+            } else {
+                Deny
+            }
+        }
+        Action::CommentProject {
+            sponsor,
+            team,
+            manages_school,
+        } => {
+            if *sponsor || *team || *manages_school {
+                Allow
+            } else {
+                Deny
+            }
+        }
+        Action::ExportProjects => {
+            if actor
+                .user()
+                .is_some_and(|u| u.roles.iter().any(|(r, _)| *r == Role::OrgAdmin))
+            {
+                Allow
+            } else {
+                Deny
+            }
+        }
         Action::ManageSchool { organisations } => {
             if organisations.iter().any(|o| admin_of(*o)) {
                 Allow
@@ -254,6 +340,33 @@ pub fn catalogue_viewer(actor: &Actor) -> Option<maillage_db::modules::Viewer> {
     Some(maillage_db::modules::Viewer {
         everything: actor.is_coordinator(),
         member_of,
+    })
+}
+
+/// Who the viewer is to the project bank: a project is visible to its
+/// team, its creator and its school's managers whatever its visibility
+/// (« brouillon »), to the people of its organisations (sponsor, concerned
+/// organisations, school's organisations) from « organisation », and to
+/// the whole network at « reseau ». The coordinator sees every project. The
+/// condition itself is one SQL text: `maillage_db::projects::visible_sql`.
+pub fn project_viewer(actor: &Actor) -> Option<maillage_db::projects::Viewer> {
+    let user = actor.user()?;
+    let mut member_of: Vec<Uuid> = user.roles.iter().filter_map(|(_, o)| *o).collect();
+    member_of.sort_unstable();
+    member_of.dedup();
+    let mut admin_of: Vec<Uuid> = user
+        .roles
+        .iter()
+        .filter(|(r, _)| *r == Role::OrgAdmin)
+        .filter_map(|(_, o)| *o)
+        .collect();
+    admin_of.sort_unstable();
+    admin_of.dedup();
+    Some(maillage_db::projects::Viewer {
+        everything: actor.is_coordinator(),
+        user_id: user.id,
+        member_of,
+        admin_of,
     })
 }
 
@@ -349,6 +462,47 @@ mod tests {
         assert_eq!(decide(&member, &attest(true, false)), Decision::Allow);
         assert_eq!(decide(&hr, &attest(false, false)), Decision::Deny);
         assert_eq!(decide(&admin, &attest(false, true)), Decision::Allow);
+        // Promotions and projects
+        let own_orgs = [own];
+        let other_orgs = [other];
+        let view_promo = |m, o| Action::ViewPromotion {
+            member: m,
+            organisations: o,
+        };
+        assert_eq!(decide(&member, &view_promo(false, &own_orgs)), Decision::Allow);
+        assert_eq!(decide(&member, &view_promo(true, &other_orgs)), Decision::Allow);
+        assert_eq!(decide(&member, &view_promo(false, &other_orgs)), Decision::Hide);
+        let manage_promo = |o| Action::ManagePromotion { organisations: o };
+        assert_eq!(decide(&admin, &manage_promo(&own_orgs)), Decision::Allow);
+        assert_eq!(decide(&admin, &manage_promo(&other_orgs)), Decision::Deny);
+        assert_eq!(decide(&hr, &manage_promo(&own_orgs)), Decision::Deny);
+        let propose = |o, m| Action::ProposeProject {
+            organisation: o,
+            manages_school: m,
+        };
+        assert_eq!(decide(&member, &propose(own, false)), Decision::Allow);
+        assert_eq!(decide(&member, &propose(other, false)), Decision::Deny);
+        assert_eq!(decide(&admin, &propose(other, true)), Decision::Allow);
+        assert_eq!(
+            decide(&admin, &Action::ScreenProject { manages_school: false }),
+            Decision::Deny
+        );
+        let edit_project = |t, m| Action::EditProject {
+            team: t,
+            manages_school: m,
+        };
+        assert_eq!(decide(&member, &edit_project(true, false)), Decision::Allow);
+        assert_eq!(decide(&member, &edit_project(false, false)), Decision::Deny);
+        let comment = |s| Action::CommentProject {
+            sponsor: s,
+            team: false,
+            manages_school: false,
+        };
+        assert_eq!(decide(&member, &comment(true)), Decision::Allow);
+        assert_eq!(decide(&member, &comment(false)), Decision::Deny);
+        assert_eq!(decide(&admin, &Action::ExportProjects), Decision::Allow);
+        assert_eq!(decide(&member, &Action::ExportProjects), Decision::Deny);
+        assert_eq!(decide(&Actor::Anonymous, &Action::ExportProjects), Decision::Login);
         assert_eq!(decide(&coordinator, &Action::ManageThemes), Decision::Allow);
         assert_eq!(
             decide(&admin, &Action::ManageEvaluationTemplates { organisations: &[own] }),

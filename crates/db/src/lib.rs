@@ -26,6 +26,7 @@ pub mod organisations;
 pub mod paths;
 pub mod pool;
 pub mod profiles;
+pub mod projects;
 pub mod query;
 pub mod roles;
 pub mod schools;

@@ -1,32 +1,6 @@
 //! What describes a module of a school's catalogue: its format, duration
 //! unit and audience stage (the stored key and the French label of each).
 
-macro_rules! keyed_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => ($key:literal, $label:literal)),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stored and URL form.
-            pub fn key(self) -> &'static str {
-                match self { $($name::$variant => $key),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn parse(key: &str) -> Option<$name> {
-                let key = key.trim();
-                $name::ALL.iter().copied().find(|v| v.key() == key)
-            }
-        }
-    };
-}
-
 keyed_enum!(
     /// How a module is delivered (seeds 002 and 003: what a school runs).
     Format {
