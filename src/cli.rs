@@ -61,12 +61,48 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Build balanced project groups from a spreadsheet (CSV): prints the
+    /// groups and the report. Needs no database nor configuration.
+    Casting(CastingArgs),
     /// Synthetic data for benchmarks (not for a real installation).
     #[command(hide = true)]
     BenchData {
         #[command(subcommand)]
         command: BenchDataCommand,
     },
+}
+
+#[derive(Args)]
+struct CastingArgs {
+    /// The promotion: CSV with the columns
+    /// id;age;genre;anciennete;temperament;organisation;manager_id;voeux
+    /// (and optionally nom;prenom); empty cells allowed but for id.
+    file: PathBuf,
+    /// Number of groups.
+    #[arg(long, visible_alias = "groupes")]
+    groups: usize,
+    /// Same file, options and seed: same groups.
+    #[arg(long, visible_alias = "graine", default_value_t = 1)]
+    seed: u64,
+    /// Output: « texte » (French, for reading) or « json ».
+    #[arg(long, value_enum, default_value_t = CastingFormat::Texte)]
+    format: CastingFormat,
+    /// Smallest group (default: the even split, sizes differing by at most 1).
+    #[arg(long = "taille-min")]
+    min_size: Option<usize>,
+    /// Largest group (default: the even split).
+    #[arg(long = "taille-max")]
+    max_size: Option<usize>,
+    /// The project of each group, in order, separated by commas: people's
+    /// wishes (column voeux) are then taken into account.
+    #[arg(long = "projets", value_delimiter = ',')]
+    projects: Vec<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CastingFormat {
+    Texte,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -104,6 +140,23 @@ enum BenchDataCommand {
         seed: u64,
         #[command(flatten)]
         storage: StorageArgs,
+    },
+    /// The casting of project groups: quality against the exact optimum
+    /// (small promotions) and an upper bound (large ones), and time for 40
+    /// people into 6 groups and 200 into 40. Prints Markdown tables.
+    Casting {
+        /// Seed of the synthetic promotions.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Small promotions per shape compared with the exact optimum.
+        #[arg(long, default_value_t = 10)]
+        small: usize,
+        /// Large promotions per shape compared with the bound.
+        #[arg(long, default_value_t = 5)]
+        large: usize,
+        /// Timed runs per shape (the median is printed).
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
     },
     /// The enrolment rush: N people enrol at the same moment in a session
     /// of S seats; prints the time and checks nobody is overbooked.
@@ -307,6 +360,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bench_data(s, profiles, seed).await?;
             Ok(ExitCode::SUCCESS)
         }
+        // No settings, no logs, no database: a pure computation on a file.
+        Command::Casting(args) => Ok(casting(&args)),
+        Command::BenchData {
+            command:
+                BenchDataCommand::Casting {
+                    seed,
+                    small,
+                    large,
+                    runs,
+                },
+        } => {
+            let config = maillage_core::casting::bench::Config {
+                seed,
+                small_instances: small,
+                large_instances: large,
+                timing_runs: runs,
+            };
+            print!("{}", maillage_core::casting::bench::run(&config).to_markdown());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::BenchData {
             command:
                 BenchDataCommand::Inscriptions {
@@ -424,6 +497,69 @@ fn server_listening(addr: SocketAddr) -> bool {
         });
     }
     std::net::TcpStream::connect_timeout(&target, std::time::Duration::from_millis(300)).is_ok()
+}
+
+/// `maillage casting`: reads the file, builds the groups, prints them with
+/// the report (standard output) and the reader's warnings (standard error).
+/// Exit status 2, with the French reasons on standard error, for a bad file
+/// or a casting that cannot respect the hard rules.
+fn casting(args: &CastingArgs) -> ExitCode {
+    use maillage_core::casting::{self, Document, Params, spreadsheet};
+    let refuse = |message: String| {
+        eprintln!("{message}");
+        ExitCode::from(2)
+    };
+    let bytes = match std::fs::read(&args.file) {
+        Ok(b) => b,
+        Err(e) => {
+            let path = args.file.display();
+            return refuse(match e.kind() {
+                std::io::ErrorKind::NotFound => format!("Fichier introuvable : {path}"),
+                std::io::ErrorKind::PermissionDenied => {
+                    format!("Lecture du fichier {path} refusée (droits insuffisants).")
+                }
+                _ => format!("Lecture du fichier {path} impossible : {e}"),
+            });
+        }
+    };
+    let sheet = match spreadsheet::read(&bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let n = e.problems.len();
+            return refuse(format!(
+                "{e}\nLe fichier n'a pas été lu : {n} problème{} à corriger.",
+                plural(n)
+            ));
+        }
+    };
+    for w in &sheet.warnings {
+        eprintln!("Attention : {w}");
+    }
+    let mut params = Params::new(args.groups);
+    params.seed = args.seed;
+    params.min_size = args.min_size;
+    params.max_size = args.max_size;
+    params.projects = args.projects.iter().map(|p| p.trim().to_owned()).collect();
+    let solution = match casting::solve(&sheet.people, &params) {
+        Ok(s) => s,
+        Err(e) => return refuse(format!("Casting impossible :\n{e}")),
+    };
+    match args.format {
+        CastingFormat::Json => {
+            let doc = Document::new(&sheet.people, &solution, args.seed, sheet.encoding, &sheet.warnings);
+            println!("{}", doc.to_json());
+        }
+        CastingFormat::Texte => {
+            println!(
+                "Casting de {} (encodage {}, graine {}).",
+                args.file.display(),
+                sheet.encoding,
+                args.seed
+            );
+            print!("{}", solution.report.to_text());
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// `maillage bench-data inscriptions` (hidden): the enrolment rush.
