@@ -464,10 +464,42 @@ async fn every_page_renders_for_every_role() {
         (slot, agent, code)
     };
 
+    // `{promotion}`: the demo's current promotion of Alès's school (the
+    // member is in it); `{promotion_member}`: the member's profile.
+    let promotion = {
+        let mut c = app.ctx.db.conn().await.unwrap();
+        maillage_db::promotions::by_name(
+            c.ex(),
+            &format!(
+                "Promotion {} – Excellence managériale",
+                maillage_db::now().date().year()
+            ),
+        )
+        .await
+        .unwrap()
+        .expect("la promotion de démonstration")
+        .id
+    };
+    // A project's life (pages/project_life.rs): `{life_project}`, the
+    // demo's first implemented project, its indicator, report and help
+    // request (crate::project_life::page_world), and `{life_update}` an
+    // update written by the school's administrator.
+    let life = crate::project_life::page_world(&app, admin_id).await;
+    // The bank (pages/projects.rs): `{project}`, the demo's project of
+    // the whole network with a team, a promotion and a jury.
+    let project = crate::projects::page_project(&app).await;
     let mut paths: Vec<String> = maillage_web::router::PAGES
         .iter()
         .map(|p| {
             p.replace("{siren}", ALES)
+                .replace("{project}", &project.to_string())
+                .replace("{life_project}", &life.project.to_string())
+                .replace("{life_update}", &life.update.to_string())
+                .replace("{life_indicator}", &life.indicator.to_string())
+                .replace("{life_attachment}", &life.attachment.to_string())
+                .replace("{life_request}", &life.request.to_string())
+                .replace("{promotion_member}", &profile.to_string())
+                .replace("{promotion}", &promotion.to_string())
                 .replace("{profile}", &profile.to_string())
                 .replace("{import}", &clean_import.to_string())
                 .replace("{module}", &module.to_string())

@@ -246,6 +246,19 @@ const MODULE_SHARED: &[(&str, &str)] = &[
     ("duration_unit", "demi-journees"),
     ("shared", "oui"),
 ];
+/// A promotion's form (`/promotions`, `…/{id}/modifier`).
+const PROMOTION_ALES: &[(&str, &str)] = &[
+    ("school", "{ales_school}"),
+    ("name", "Promotion {n}"),
+    ("starts_on", "2026-01-15"),
+    ("ends_on", "2026-11-30"),
+];
+const PROMOTION_EDIT: &[(&str, &str)] = &[
+    ("name", "Promotion renommée {n}"),
+    ("starts_on", "2026-01-12"),
+    ("ends_on", "2026-12-11"),
+    ("temperaments", "Meneur\nAnalytique"),
+];
 const PASSWORDS: &[(&str, &str)] = &[
     ("current", "{password}"),
     ("password", "{password}"),
@@ -642,6 +655,156 @@ const TABLE: &[Row] = &[
     get("/api/v1/parcours/{ge_path}",                        [Unauth,   Hide,     Hide,     Hide,     Hide,     Okay,     Okay]),
     get("/api/v1/parcours/{unknown_id}",                     [Unauth,   Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
     get("/api/v1/moi/parcours",                              [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    // --- Promotions and casting (tests/it/promotions.rs) -----------------------
+    // `{ales_promotion}`: the demo's current promotion of Alès's school (the
+    // member account is in it); `{ge_promotion}`: one of Grand Est's school;
+    // `{promotion_member}` (and its `{promotion_email}`): a member of
+    // `{ales_promotion}`; `{promotion_candidate}`: a fresh profile of Alès;
+    // `{promotion_removable}`: a fresh member; `{promotion_group}`: group 1;
+    // `{promotion_other_group}`: a group `{promotion_member}` is not in.
+    // Seen by its members and its school's organisations, hidden from the
+    // rest; managed by the school's administrators.
+    get("/promotions",                                       ACCOUNT),
+    get("/promotions?ecole={ales_school}&annee=2026",        ACCOUNT),
+    get("/promotions/nouvelle",                              [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    post("/promotions", PROMOTION_ALES,                      [Login,    Deny,     Deny,     Deny,     Done,     Deny,     Done]),
+    get("/promotions/{ales_promotion}",                      [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/promotions/{ge_promotion}",                        [Login,    Hide,     Hide,     Hide,     Hide,     Okay,     Okay]),
+    get("/promotions/{unknown_id}",                          [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/promotions/{ales_promotion}/modifier",             [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    post("/promotions/{ales_promotion}/modifier", PROMOTION_EDIT,
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/promotions/{ge_promotion}/modifier", PROMOTION_EDIT,
+                                                             [Login,    Hide,     Hide,     Hide,     Hide,     Done,     Done]),
+    get("/promotions/{ales_promotion}/membres?q=a",          [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    post("/promotions/{ales_promotion}/membres", &[("person", "{promotion_candidate}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/promotions/{ales_promotion}/membres/courriels", &[("emails", "{promotion_email}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    get("/promotions/{ales_promotion}/membres/{promotion_member}",
+                                                             [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    post("/promotions/{ales_promotion}/membres/{promotion_member}", &[("gender", "F"), ("birth_year", "1980"), ("seniority_years", "5")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/promotions/{ales_promotion}/membres/{promotion_removable}/retirer", &[],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    // Wishes: the members themselves (the member account).
+    get("/promotions/{ales_promotion}/voeux",                [Login,    Okay,     Deny,     Deny,     Deny,     Hide,     Deny]),
+    post("/promotions/{ales_promotion}/voeux", &[("wish1", "")],
+                                                             [Login,    Done,     Deny,     Deny,     Deny,     Hide,     Deny]),
+    get("/promotions/{ales_promotion}/groupes",              [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    post("/promotions/{ales_promotion}/groupes", &[("groups", "3"), ("min_size", ""), ("max_size", ""), ("seed", "{n}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/promotions/{ales_promotion}/groupes/deplacer", &[("person", "{promotion_member}"), ("group", "{promotion_other_group}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/promotions/{ales_promotion}/groupes/{promotion_group}/projet", &[("project", "")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    // No group has a project yet: nothing to turn into teams (409).
+    post("/promotions/{ales_promotion}/groupes/equipes", &[],
+                                                             [Login,    Deny,     Deny,     Deny,     Conflict, Hide,     Conflict]),
+    get("/api/v1/promotions",                                [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/promotions/{ales_promotion}",               [Unauth,   Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/api/v1/promotions/{ge_promotion}",                 [Unauth,   Hide,     Hide,     Hide,     Hide,     Okay,     Okay]),
+    get("/api/v1/promotions/{ales_promotion}/groupes",       [Unauth,   Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    post("/api/v1/promotions/{ales_promotion}/casting", &[("groupes", "2"), ("graine", "{n}")],
+                                                             [Unauth,   Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    // --- Projets — the bank (tests/it/projects.rs, MatrixWorld) --------------
+    // `{ales_project}`: Alès's, seen by its organisations (« organisation »);
+    // `{network_project}`: Alès's, seen by everyone (« réseau »); neither has
+    // a team or a sponsor account. `{fresh_project}`: a fresh « organisation »
+    // project of Alès for each cell; `{ales_org}`: Alès's organisation id.
+    // Anyone proposes for their own organisation, a school's managers for any;
+    // the school's managers screen and edit; the export is the administrators'.
+    get("/projets",                                          ACCOUNT),
+    get("/projets?q=accueil&statut=propose&mis_en_oeuvre=non&theme=x&ecole={ales_school}&annee=2026&page=2",
+                                                              ACCOUNT),
+    get("/projets/export.csv",                               [Login,    Deny,     Deny,     Deny,     Okay,     Okay,     Okay]),
+    get("/projets/proposer",                                  ACCOUNT),
+    post("/projets/proposer", &[("title", "Projet {n}"), ("problem", "Un problème."), ("sponsor_organisation", "{ales_org}"), ("school", "{ales_school}")],
+                                                             [Login,    Done,     Done,     Done,     Done,     Deny,     Done]),
+    get("/projets/{ales_project}",                           [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/projets/{network_project}",                         ACCOUNT),
+    get("/projets/{unknown_id}",                             [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/projets/{ales_project}/fiche",                     [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/projets/{ales_project}/modifier",                  [Login,    Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/projets/{network_project}/modifier",               [Login,    Deny,     Deny,     Deny,     Okay,     Deny,     Okay]),
+    post("/projets/{fresh_project}/statut", &[("status", "retenu")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{ales_project}/modifier", &[("title", "Projet interne {n}"), ("problem", "Un problème."), ("visibility", "organisation")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{fresh_project}/equipe", &[("profile", "{ales_profile}")],
+                                                             [Login,    Deny,     Deny,     Deny,     Done,     Hide,     Done]),
+    // Nobody is in its team: nothing to remove (404 for those who may edit).
+    post("/projets/{ales_project}/equipe/{unknown_id}/retirer", &[],
+                                                             [Login,    Deny,     Deny,     Deny,     Hide,     Hide,     Hide]),
+    get("/api/v1/projets",                                   [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/projets?q=accueil&statut=propose&ecole={ales_school}",
+                                                             [Unauth,   Okay,     Okay,     Okay,     Okay,     Okay,     Okay]),
+    get("/api/v1/projets/{ales_project}",                    [Unauth,   Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/api/v1/projets/{unknown_id}",                      [Unauth,   Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    post("/api/v1/projets", &[("intitule", "Projet {n}"), ("probleme", "Un problème."), ("commanditaire", "{ales_org}"), ("ecole", "{ales_school}")],
+                                                             [Unauth,   Okay,     Okay,     Okay,     Okay,     Deny,     Okay]),
+    post("/api/v1/projets/{fresh_project}/statut", &[("statut", "retenu")],
+                                                             [Unauth,   Deny,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    // --- A project's life (tests/it/project_life.rs, MatrixWorld) ------------
+    // `{life_project}`: a project of Alès's school seen by its organisations
+    // (« organisation »): its team is the member account, its sponsor the
+    // « intervenant » account; RH of Alès only sees it; Grand Est does not
+    // know it exists. The team and the school edit, the sponsor comments,
+    // anyone who sees it offers help (not its team: 409). `{life_update}`:
+    // the team's update; `{life_indicator}`, `{life_attachment}` (a PDF),
+    // `{life_request}` (open); `{life_fresh_…}`: single-use ones (updates
+    // and comments written by the team); `{life_today}`: today.
+    get("/entraide",                                          ACCOUNT),
+    get("/projets/{life_project}/actualites/nouvelle",       [Login,    Okay,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/projets/{life_project}/actualites/{life_update}/modifier",
+                                                             [Login,    Okay,     Deny,     Deny,     Deny,     Hide,     Deny]),
+    get("/projets/{life_project}/indicateurs/nouveau",       [Login,    Okay,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/projets/{life_project}/indicateurs/{life_indicator}",
+                                                             [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/projets/{life_project}/indicateurs/{unknown_id}",  [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/projets/{life_project}/retours/nouveau",           [Login,    Okay,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/projets/{life_project}/commentaires/nouveau",      [Login,    Okay,     Okay,     Deny,     Okay,     Hide,     Okay]),
+    get("/projets/{life_project}/livrables/nouveau",         [Login,    Okay,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/projets/{life_project}/livrables/{life_attachment}",
+                                                             [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    get("/projets/{life_project}/livrables/{unknown_id}",    [Login,    Hide,     Hide,     Hide,     Hide,     Hide,     Hide]),
+    get("/projets/{life_project}/entraide/nouvelle",         [Login,    Okay,     Deny,     Deny,     Okay,     Hide,     Okay]),
+    get("/projets/{life_project}/entraide/{life_request}",   [Login,    Okay,     Okay,     Okay,     Okay,     Hide,     Okay]),
+    post("/projets/{life_project}/actualites", &[("written_on", "{life_today}"), ("body", "Point d'étape {n}")],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/actualites/{life_update}/modifier", &[("written_on", "{life_today}"), ("body", "Corrigé {n}")],
+                                                             [Login,    Done,     Deny,     Deny,     Deny,     Hide,     Deny]),
+    post("/projets/{life_project}/actualites/{life_fresh_update}/supprimer", &[],
+                                                             [Login,    Done,     Deny,     Deny,     Deny,     Hide,     Deny]),
+    post("/projets/{life_project}/indicateurs", &[("name", "Indicateur {n}"), ("unit", "jours"), ("baseline", "12,5")],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/indicateurs/{life_fresh_indicator}/supprimer", &[],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/indicateurs/{life_indicator}/mesures", &[("measured_on", "{life_today}"), ("value", "{n}")],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/indicateurs/{life_indicator}/mesures/{life_fresh_measure}/supprimer", &[],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/retours", &[("source", "usager"), ("body", "Retour {n}"), ("received_on", "{life_today}")],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/retours/{life_fresh_feedback}/supprimer", &[],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/commentaires", &[("body", "Commentaire {n}")],
+                                                             [Login,    Done,     Done,     Deny,     Done,     Hide,     Done]),
+    // One deletes one's own comment only (the team's here).
+    post("/projets/{life_project}/commentaires/{life_fresh_comment}/supprimer", &[],
+                                                             [Login,    Done,     Hide,     Deny,     Hide,     Hide,     Hide]),
+    upload("/projets/{life_project}/livrables", &[("title", "Livrable {n}"), ("file", "{png}")],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/livrables/{life_fresh_attachment}/supprimer", &[],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/entraide", &[("question", "Question {n}")],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/entraide/{life_fresh_request}/aide", &[("message", "Aide {n}")],
+                                                             [Login,    Deny,     Done,     Done,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/entraide/{life_fresh_request}/resolue", &[],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
+    post("/projets/{life_project}/entraide/{life_fresh_request}/codeveloppement", &[],
+                                                             [Login,    Done,     Deny,     Deny,     Done,     Hide,     Done]),
 ];
 
 // ---------------------------------------------------------------------------
@@ -649,6 +812,14 @@ const TABLE: &[Row] = &[
 // ---------------------------------------------------------------------------
 
 const ROUTER_SOURCE: &str = include_str!("../../crates/web/src/router.rs");
+/// Modules that list their own routes (`routes()` merged in router.rs).
+const ROUTE_MODULES: &[&str] = &[
+    include_str!("../../crates/web/src/pages/promotions.rs"),
+    include_str!("../../crates/web/src/pages/projects.rs"),
+    include_str!("../../crates/web/src/pages/project_life.rs"),
+    include_str!("../../crates/web/src/api/promotions.rs"),
+    include_str!("../../crates/web/src/api/projects.rs"),
+];
 
 /// `{anything}` → `{}`, and the query string dropped.
 fn shape(path: &str) -> String {
@@ -672,47 +843,49 @@ fn shape(path: &str) -> String {
 /// Every (method, path) declared by `.route("…", get(…).post(…))` in router.rs.
 fn router_routes() -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
-    let mut rest = ROUTER_SOURCE;
-    while let Some(i) = rest.find(".route(") {
-        rest = &rest[i + ".route(".len()..];
-        let s = rest.trim_start();
-        let s = s.strip_prefix('"').expect(".route( suivi d'une chaîne littérale");
-        let end = s.find('"').unwrap();
-        let path = &s[..end];
-        // The handlers: up to the parenthesis closing `.route(`.
-        let mut depth = 1;
-        let mut stop = 0;
-        for (k, c) in s[end + 1..].char_indices() {
-            match c {
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        stop = end + 1 + k;
-                        break;
+    let sources = std::iter::once(ROUTER_SOURCE).chain(ROUTE_MODULES.iter().copied());
+    for mut rest in sources {
+        while let Some(i) = rest.find(".route(") {
+            rest = &rest[i + ".route(".len()..];
+            let s = rest.trim_start();
+            let s = s.strip_prefix('"').expect(".route( suivi d'une chaîne littérale");
+            let end = s.find('"').unwrap();
+            let path = &s[..end];
+            // The handlers: up to the parenthesis closing `.route(`.
+            let mut depth = 1;
+            let mut stop = 0;
+            for (k, c) in s[end + 1..].char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            stop = end + 1 + k;
+                            break;
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        let handlers = &s[end + 1..stop];
-        let mut found = false;
-        for (word, method) in [
-            ("get(", "GET"),
-            ("post(", "POST"),
-            ("put(", "PUT"),
-            ("patch(", "PATCH"),
-            ("delete(", "DELETE"),
-        ] {
-            let hit = handlers.match_indices(word).any(|(k, _)| {
-                k == 0 || !handlers.as_bytes()[k - 1].is_ascii_alphanumeric() && handlers.as_bytes()[k - 1] != b'_'
-            });
-            if hit {
-                out.insert((method.to_owned(), path.to_owned()));
-                found = true;
+            let handlers = &s[end + 1..stop];
+            let mut found = false;
+            for (word, method) in [
+                ("get(", "GET"),
+                ("post(", "POST"),
+                ("put(", "PUT"),
+                ("patch(", "PATCH"),
+                ("delete(", "DELETE"),
+            ] {
+                let hit = handlers.match_indices(word).any(|(k, _)| {
+                    k == 0 || !handlers.as_bytes()[k - 1].is_ascii_alphanumeric() && handlers.as_bytes()[k - 1] != b'_'
+                });
+                if hit {
+                    out.insert((method.to_owned(), path.to_owned()));
+                    found = true;
+                }
             }
+            assert!(found, "route {path} : méthode non reconnue dans « {handlers} »");
         }
-        assert!(found, "route {path} : méthode non reconnue dans « {handlers} »");
     }
     out
 }
@@ -1288,6 +1461,55 @@ async fn every_route_for_every_caller() {
     };
     let (ales_path, ge_path, shared_path, ales_step) =
         crate::paths::permission_world(&app, coordinator_id, ales_school, ge_school, ales_module, ales_person).await;
+    // A project's life: a project of its own (tests/it/project_life.rs).
+    let life = crate::project_life::permission_world(&app, ales_school, ales, callers[0], callers[1]).await;
+    // The bank: projects of its own (tests/it/projects.rs).
+    let bank = crate::projects::permission_world(&app, ales_school, ales, callers[5]).await;
+    // Promotions: the demo's current promotion of Alès's school, a
+    // promotion of Grand Est's school, a member of the former and their address.
+    let (ales_promotion, ge_promotion, promotion_member, promotion_email) = {
+        let today = maillage_db::now().date();
+        let mut c = app.ctx.db.conn().await.unwrap();
+        let ales_promotion =
+            maillage_db::promotions::by_name(c.ex(), &format!("Promotion {} – Excellence managériale", today.year()))
+                .await
+                .unwrap()
+                .expect("la promotion de démonstration")
+                .id;
+        let agent = maillage_db::profiles::id_of_user(c.ex(), callers[0]).await.unwrap();
+        let member = maillage_db::promotions::members(c.ex(), ales_promotion)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| Some(m.profile_id) != agent)
+            .unwrap()
+            .profile_id;
+        let everything = maillage_db::profiles::Scope {
+            everything: true,
+            ..Default::default()
+        };
+        let email = maillage_db::profiles::by_id(c.ex(), &everything, member)
+            .await
+            .unwrap()
+            .unwrap()
+            .email
+            .expect("une adresse");
+        drop(c);
+        let ge_promotion = maillage_core::promotions::create(
+            &app.ctx,
+            &actor(&app, coordinator_id).await,
+            ge_school,
+            &maillage_core::promotions::Input {
+                name: "Promotion de Grand Est".into(),
+                starts_on: "2026-01-15".into(),
+                ends_on: "2026-11-30".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        (ales_promotion, ge_promotion, member, email)
+    };
     let network: BTreeSet<String> = {
         let mut c = app.ctx.db.conn().await.unwrap();
         maillage_db::organisations::list(
@@ -1494,6 +1716,34 @@ async fn every_route_for_every_caller() {
             } else {
                 String::new()
             };
+            // Promotions' single-use things: a fresh profile of Alès to
+            // add, a fresh member to remove, a group to move someone to.
+            let promotion_candidate = if needs("{promotion_candidate}") {
+                victim(ALES).await
+            } else {
+                String::new()
+            };
+            let promotion_removable = if needs("{promotion_removable}") {
+                let profile = victim(ALES).await;
+                let mut tx = app.ctx.db.begin().await.unwrap();
+                maillage_db::promotions::add_member(tx.ex(), ales_promotion, Uuid::parse_str(&profile).unwrap())
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                profile
+            } else {
+                String::new()
+            };
+            let promotion_other_group = if needs("{promotion_other_group}") {
+                let mut c = app.ctx.db.conn().await.unwrap();
+                let m = maillage_db::promotions::member(c.ex(), ales_promotion, promotion_member)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                if m.group_no == Some(1) { "2" } else { "1" }
+            } else {
+                ""
+            };
             let subst = |s: &str| {
                 s.replace("{ales}", ALES)
                     .replace("{ge}", GRAND_EST)
@@ -1545,6 +1795,27 @@ async fn every_route_for_every_caller() {
                     .replace("{unknown_code}", "ABCDEFGHJKMN")
                     .replace("{fresh_session}", &fresh_session)
                     .replace("{fresh_slot}", &fresh_slot)
+                    .replace("{ales_promotion}", &ales_promotion.to_string())
+                    .replace("{ge_promotion}", &ge_promotion.to_string())
+                    .replace("{promotion_member}", &promotion_member.to_string())
+                    .replace("{promotion_email}", &promotion_email)
+                    .replace("{promotion_candidate}", &promotion_candidate)
+                    .replace("{promotion_removable}", &promotion_removable)
+                    .replace("{promotion_group}", "1")
+                    .replace("{promotion_other_group}", promotion_other_group)
+            };
+            // A project's life: its fixed and single-use placeholders.
+            let life_fresh = life.fresh(&app, &format!("{} {:?}", row.path, row.body)).await;
+            let bank_fresh = bank.fresh(&app, &format!("{} {:?}", row.path, row.body)).await;
+            if !life_fresh.is_empty() || !bank_fresh.is_empty() {
+                before = snapshot(&app, &world).await;
+            }
+            let subst = |s: &str| {
+                let mut s = bank.fill(&life.fill(&subst(s)));
+                for (k, v) in life_fresh.iter().chain(&bank_fresh) {
+                    s = s.replace(k, v);
+                }
+                s
             };
             let path = subst(row.path);
             assert!(!path.contains('{'), "paramètre inconnu dans {path}");
@@ -1564,6 +1835,8 @@ async fn every_route_for_every_caller() {
                 "{adopted}",
                 "{evaluable_session}",
                 "{fresh_session}",
+                "{promotion_candidate}",
+                "{promotion_removable}",
             ]
             .iter()
             .any(|p| needs(p))

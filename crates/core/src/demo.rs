@@ -471,6 +471,7 @@ pub async fn seed(ctx: &Ctx) -> CoreResult<Option<Vec<DemoAccount>>> {
         },
     )
     .await?;
+    crate::demo_projects::seed(ctx).await?;
     Ok(Some(accounts))
 }
 

@@ -105,6 +105,9 @@ pub enum Action<'a> {
         team: bool,
         manages_school: bool,
     },
+    /// Offer help on a project's help request: anyone who sees the project
+    /// (`projects::load` decided that), except its own team, who asked.
+    OfferHelp { team: bool },
     /// Export the whole project bank (CSV): the network's and the
     /// organisations' administrators — only what they may see.
     ExportProjects,
@@ -273,6 +276,13 @@ pub fn decide(actor: &Actor, action: &Action<'_>) -> Decision {
                 Allow
             } else {
                 Deny
+            }
+        }
+        Action::OfferHelp { team } => {
+            if *team {
+                Deny
+            } else {
+                Allow
             }
         }
         Action::ExportProjects => {
@@ -500,6 +510,8 @@ mod tests {
         };
         assert_eq!(decide(&member, &comment(true)), Decision::Allow);
         assert_eq!(decide(&member, &comment(false)), Decision::Deny);
+        assert_eq!(decide(&member, &Action::OfferHelp { team: false }), Decision::Allow);
+        assert_eq!(decide(&member, &Action::OfferHelp { team: true }), Decision::Deny);
         assert_eq!(decide(&admin, &Action::ExportProjects), Decision::Allow);
         assert_eq!(decide(&member, &Action::ExportProjects), Decision::Deny);
         assert_eq!(decide(&Actor::Anonymous, &Action::ExportProjects), Decision::Login);

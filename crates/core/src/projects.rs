@@ -121,3 +121,33 @@ pub async fn load(mut ex: Ex<'_>, actor: &Actor, id: Uuid) -> CoreResult<(db::Pr
     };
     Ok((row, access))
 }
+
+/// A text typed in a form, trimmed: a French error on `field` when `empty`
+/// is given and the text is empty, or when longer than `max` characters.
+/// The one rule for the texts of the bank and of a project's life.
+pub(crate) fn text_field(
+    errors: &mut crate::FieldErrors,
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    empty: Option<&str>,
+) -> String {
+    let value = raw.trim().to_owned();
+    if value.is_empty() {
+        if let Some(message) = empty {
+            errors.add(field, message);
+        }
+    } else if value.chars().count() > max {
+        errors.add(
+            field,
+            format!(
+                "Ce texte est trop long ({} caractères au plus) : raccourcissez-le.",
+                life::thousands(i64::try_from(max).unwrap_or(i64::MAX))
+            ),
+        );
+    }
+    value
+}
+
+pub mod bank;
+pub mod life;

@@ -69,6 +69,8 @@ pub struct ProfileRow {
     pub post_started_on: Option<time::Date>,
     pub manager_id: Option<Uuid>,
     pub training_vis: i32,
+    /// Who sees the person's promotions as alumni (`*_vis` level).
+    pub alumni_vis: i32,
     /// The viewer's tier for this profile (see the module comment).
     pub tier: i32,
 }
@@ -79,7 +81,7 @@ const COLUMNS: &str = "p.id, p.search_seq, p.user_id, p.organisation_id, p.first
     p.languages_vis, p.themes_vis, p.photo_vis, p.listed, p.consented_at, p.created_at, p.updated_at, \
     o.name AS org_name, o.siren AS org_siren, o.kind AS org_kind, o.departement AS org_departement, \
     EXISTS (SELECT 1 FROM profile_photos ph WHERE ph.profile_id = p.id) AS has_photo, \
-    p.post_started_on, p.manager_id, p.training_vis";
+    p.post_started_on, p.manager_id, p.training_vis, p.alumni_vis";
 
 /// The viewer's tier for the profile `p` as an SQL expression, its
 /// arguments bound on `q`. The one place where relation → tier is decided.
@@ -821,6 +823,7 @@ pub struct Post {
     pub post_started_on: Option<time::Date>,
     pub manager_id: Option<Uuid>,
     pub training_vis: i32,
+    pub alumni_vis: i32,
 }
 
 impl From<&ProfileRow> for Post {
@@ -829,6 +832,7 @@ impl From<&ProfileRow> for Post {
             post_started_on: r.post_started_on,
             manager_id: r.manager_id,
             training_vis: r.training_vis,
+            alumni_vis: r.alumni_vis,
         }
     }
 }
@@ -847,14 +851,15 @@ pub async fn set_post_started(ex: Ex<'_>, id: Uuid, on: time::Date) -> DbResult<
 pub async fn set_post(ex: Ex<'_>, id: Uuid, p: &Post) -> DbResult<u64> {
     ex.execute(
         query(
-            "UPDATE profiles SET post_started_on = $2, manager_id = $3, training_vis = $4, updated_at = $5 \
-             WHERE id = $1",
+            "UPDATE profiles SET post_started_on = $2, manager_id = $3, training_vis = $4, alumni_vis = $6, \
+             updated_at = $5 WHERE id = $1",
         )
         .bind(id)
         .bind(p.post_started_on)
         .bind(p.manager_id)
         .bind(p.training_vis)
-        .bind(crate::now()),
+        .bind(crate::now())
+        .bind(p.alumni_vis),
     )
     .await
 }

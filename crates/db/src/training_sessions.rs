@@ -419,17 +419,18 @@ pub async fn people_of_school(ex: Ex<'_>, school_id: Uuid) -> DbResult<Vec<Perso
 }
 
 /// The administrators of the school's organisations (who decide for the
-/// school).
+/// school), with an active account: those mailed for the school.
 pub async fn school_admins(ex: Ex<'_>, school_id: Uuid) -> DbResult<Vec<PersonRow>> {
     ex.fetch_all(
         query(
-            "SELECT u.id, u.display_name, u.email FROM users u WHERE u.id IN \
+            "SELECT u.id, u.display_name, u.email FROM users u WHERE u.active = $3 AND u.id IN \
              (SELECT r.user_id FROM role_assignments r JOIN school_organisations so \
               ON so.organisation_id = r.organisation_id WHERE so.school_id = $1 AND r.role = $2) \
              ORDER BY u.email",
         )
         .bind(school_id)
-        .bind("org-admin"),
+        .bind("org-admin")
+        .bind(true),
     )
     .await
 }

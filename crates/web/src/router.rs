@@ -96,6 +96,34 @@ pub const PAGES: &[&str] = &[
     // École — statistics
     "/ecole/statistiques",
     "/ecole/statistiques.csv",
+    // Projets — promotions and casting (pages/promotions.rs)
+    "/promotions",
+    "/promotions/nouvelle",
+    "/promotions/{promotion}",
+    "/promotions/{promotion}/modifier",
+    "/promotions/{promotion}/membres",
+    "/promotions/{promotion}/membres/{promotion_member}",
+    "/promotions/{promotion}/voeux",
+    "/promotions/{promotion}/groupes",
+    // Projets — the bank (pages/projects.rs)
+    "/projets",
+    "/projets/export.csv",
+    "/projets/proposer",
+    "/projets/{project}",
+    "/projets/{project}/modifier",
+    "/projets/{project}/fiche",
+    // Projets — a project's life (pages/project_life.rs)
+    "/entraide",
+    "/projets/{life_project}/actualites/nouvelle",
+    "/projets/{life_project}/actualites/{life_update}/modifier",
+    "/projets/{life_project}/indicateurs/nouveau",
+    "/projets/{life_project}/indicateurs/{life_indicator}",
+    "/projets/{life_project}/retours/nouveau",
+    "/projets/{life_project}/commentaires/nouveau",
+    "/projets/{life_project}/livrables/nouveau",
+    "/projets/{life_project}/livrables/{life_attachment}",
+    "/projets/{life_project}/entraide/nouvelle",
+    "/projets/{life_project}/entraide/{life_request}",
     "/accessibilite",
     "/donnees-personnelles",
     "/plan-du-site",
@@ -328,7 +356,11 @@ pub fn router(state: AppState) -> Router {
         .route("/plan-du-site", get(info::sitemap))
         .route("/static/maillage.css", get(info::css))
         .route("/static/favicon.svg", get(info::favicon))
-        .route("/health", get(info::health));
+        .route("/health", get(info::health))
+        // Projets: each module lists its own routes
+        .merge(crate::pages::promotions::routes())
+        .merge(crate::pages::projects::routes())
+        .merge(crate::pages::project_life::routes());
     let api = Router::new()
         .route("/api/openapi.json", get(api::openapi_json))
         .route("/api/v1/organisations", get(api::organisations::list))
@@ -356,13 +388,17 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sessions/{id}/emargement", get(api::attendance::register))
         // École — API: evaluations
         .route("/api/v1/sessions/{id}/evaluations", get(api::evaluations::session))
-        .route("/api/v1/moi", get(api::me::show));
+        .route("/api/v1/moi", get(api::me::show))
+        // Projets — API: each module lists its own routes
+        .merge(api::promotions::routes())
+        .merge(api::projects::routes());
 
     // File uploads (agents lists, photos) get a larger body limit than the
     // rest of the site; their handlers then apply each file's own limit.
     let uploads = Router::new()
         .route("/admin/import", post(import::upload))
         .route("/profil/photo", post(directory::own_photo))
+        .merge(crate::pages::project_life::upload_routes())
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(settings.max_upload_bytes));
 

@@ -12,6 +12,7 @@ import { inPage, login, navigate, newPage, notice, typeInto, visit } from './bro
 import { STATE_DIR, linkIn, outboxFiles, sitePath, waitForMail } from './env.mjs';
 import { AGENT_HEADERS, agentsCsv, pngImage } from './files.mjs';
 import { ALES_SCHOOL, GRAND_EST_SCHOOL, catalogueResults, createModule, themeChoices } from './catalogue.mjs';
+import { PROJECT_PARAMS, makeProjectFixtures } from './projects.mjs';
 
 export const ALES = '200066918'; // CA Alès Agglomération: the demo role accounts' organisation
 export const GRAND_EST = '200052264'; // Région Grand Est: another member of the network
@@ -114,6 +115,10 @@ async function attempt(errors, name, fn) {
  * - `otherModule`: a module another school shares, that the Alès
  *   administrator may take into her school: one of the demo's if there is
  *   one, otherwise made by the coordinator for Manag'Est (Grand Est).
+ * - `promotion`, `promotionMember`, `project`, `lifeProject`, `lifeUpdate`,
+ *   `lifeIndicator`, `lifeAttachment`, `lifeRequest`: a promotion of the
+ *   Alès school with the demo member, and a retained project with its life
+ *   (see makeProjectFixtures in lib/projects.mjs).
  * Each is made by the organisation's people through the site's forms. One
  * that cannot be made is recorded with the reason; the checks that need it
  * fail with that reason, the others run.
@@ -348,6 +353,8 @@ export async function ensureFixtures(browser) {
         shared: true,
       });
     });
+    // Promotions and projects (lib/projects.mjs).
+    await makeProjectFixtures(page, made, (name, fn) => attempt(errors, name, fn), tag);
   } finally {
     await page.context().close();
   }
@@ -372,7 +379,8 @@ export function fillParams(p, siren) {
     .replaceAll('{person}', () => fixture('person'))
     .replaceAll('{attestation}', () => fixture('attestation'))
     .replaceAll('{trainer}', () => fixture('trainer'))
-    .replaceAll('{cycle}', () => fixture('cycle'));
+    .replaceAll('{cycle}', () => fixture('cycle'))
+    .replace(/\{(promotion|promotion_member|project|life_[a-z]+)\}/g, (param) => fixture(PROJECT_PARAMS[param] ?? param));
 }
 
 // --- people who join through an invitation ----------------------------------

@@ -13,19 +13,34 @@ import { REPO_ROOT } from './env.mjs';
 import { navigate, typeInto, visit } from './browser.mjs';
 import { fillParams, fixture, uploadAgents, uploadPhoto } from './directory.mjs';
 import { fillModule, saveModule } from './catalogue.mjs';
+import { PROJECT_PARAMS, addMeasure, isoDay, saveCastingData, setStatus, submitPromotion } from './projects.mjs';
 
 // MAILLAGE_ROUTER_RS: another copy of the file, to check the checks.
 export const ROUTER_RS = process.env.MAILLAGE_ROUTER_RS || path.join(REPO_ROOT, 'crates/web/src/router.rs');
 export const SIREN = '200066918'; // CA Alès Agglomération, a demo member
 
 /** Strips // comments (outside string literals would be overkill here). */
-function source() {
-  return fs
-    .readFileSync(ROUTER_RS, 'utf8')
+const uncommented = (file) =>
+  fs
+    .readFileSync(file, 'utf8')
     .split('\n')
     .map((l) => l.replace(/^\s*\/\/.*$/, ''))
     .join('\n');
+
+/**
+ * The router's source, then that of each page module whose routes it
+ * merges (`.merge(crate::pages::promotions::routes())`: those modules list
+ * their own routes), one text per file.
+ */
+function sources() {
+  const router = uncommented(ROUTER_RS);
+  const modules = [...router.matchAll(/\.merge\(\s*crate::pages::(\w+)::\w+\(\)\s*\)/g)].map((m) => m[1]);
+  const dir = path.join(path.dirname(ROUTER_RS), 'pages');
+  return [router, ...[...new Set(modules)].map((m) => uncommented(path.join(dir, `${m}.rs`)))];
 }
+
+/** The router's source (PAGES lives there). */
+const source = () => sources()[0];
 
 /** The entries of `pub const PAGES: &[&str] = &[ … ];`, in order. */
 export function routerPages() {
@@ -38,23 +53,24 @@ export function routerPages() {
 
 /** Every path routed with a GET handler: `.route("PATH", get(…)…)`. */
 export function routerGetRoutes() {
-  return [...source().matchAll(/\.route\(\s*"([^"]+)"\s*,\s*get\(/g)].map((x) => x[1]);
+  return [...sources().join('\n').matchAll(/\.route\(\s*"([^"]+)"\s*,\s*get\(/g)].map((x) => x[1]);
 }
 
 /** Every `.route("PATH", …)` with the text of its handlers (up to the next route). */
 export function routerRouteSources() {
-  const src = source();
-  const starts = [...src.matchAll(/\.route\(\s*"([^"]+)"/g)];
-  return starts.map((m, i) => ({
-    path: m[1],
-    body: src.slice(m.index + m[0].length, i + 1 < starts.length ? starts[i + 1].index : src.indexOf(';', m.index)),
-  }));
+  return sources().flatMap((src) => {
+    const starts = [...src.matchAll(/\.route\(\s*"([^"]+)"/g)];
+    return starts.map((m, i) => ({
+      path: m[1],
+      body: src.slice(m.index + m[0].length, i + 1 < starts.length ? starts[i + 1].index : src.indexOf(';', m.index)),
+    }));
+  });
 }
 
 export const withSiren = (p) => p.replaceAll('{siren}', SIREN);
 
 /** The route parameters of PAGES the checks know how to fill in. */
-export const PAGE_PARAMS = ['{siren}', '{profile}', '{import}', '{module}', '{session}', '{path}', '{template}', '{evaluation}', '{feed}', '{slot}', '{person}', '{attestation}', '{trainer}', '{cycle}'];
+export const PAGE_PARAMS = ['{siren}', '{profile}', '{import}', '{module}', '{session}', '{path}', '{template}', '{evaluation}', '{feed}', '{slot}', '{person}', '{attestation}', '{trainer}', '{cycle}', ...Object.keys(PROJECT_PARAMS)];
 
 /** A PAGES path with every parameter filled (needs the directory fixtures). */
 export const fill = (p) => fillParams(p, SIREN);
@@ -110,6 +126,17 @@ export const NON_HTML_PAGES = new Map([
     // Read by calendar applications without login: its secret link is the
     // credential (`public`: anonymous gets it too).
     { kind: 'ics', role: 'member', path: () => fill('/agenda/{feed}'), type: /^text\/calendar\b/, attachment: /\.ics"?$/, refused: [], public: true },
+  ],
+  [
+    '/projets/export.csv',
+    // The bank as CSV: organisations' administrators, only what they see.
+    { kind: 'csv', role: 'org-admin', path: () => '/projets/export.csv', type: /^text\/csv\b/, attachment: /\.csv"?$/, refused: [['member', 403]] },
+  ],
+  [
+    '/projets/{life_project}/livrables/{life_attachment}',
+    // The fixtures' PDF deliverable of a project shared with the network:
+    // anyone who sees the project downloads it.
+    { kind: 'pdf', role: 'member', path: () => fill('/projets/{life_project}/livrables/{life_attachment}'), type: /^application\/pdf$/, attachment: /\.pdf"?$/, refused: [] },
   ],
 ]);
 
@@ -249,7 +276,9 @@ function moduleFormWith(name, fill, message) {
  */
 export function orgAdminTargets() {
   const pages = htmlPages().filter((p) =>
-    /^\/(organisations\/\{siren\}|annuaire(\/\{profile\}(\/modifier)?)?|profil|admin\/import(\/\{import\})?|formations(\/nouveau|\/\{module\}(\/modifier)?)?)$/.test(p),
+    /^\/(organisations\/\{siren\}|annuaire(\/\{profile\}(\/modifier)?)?|profil|admin\/import(\/\{import\})?|formations(\/nouveau|\/\{module\}(\/modifier)?)?)$/.test(p) ||
+      // Promotions and projects: the school's managers see their forms.
+      /^\/(promotions|projets|entraide)(\/|$)/.test(p),
   );
   const list = pages.map((p) => ({ name: p, open: (page) => visit(page, fill(p)) }));
   list.push(
@@ -292,6 +321,7 @@ export function orgAdminTargets() {
     },
     // As presented: her only school chosen, a duration of 1 day; no title, no format.
     moduleFormWith('vide', async () => {}, /Saisissez l'intitulé du module\.[\s\S]*Choisissez le format du module\./),
+    ...projectErrorStates(),
     moduleFormWith(
       'durée « deux »',
       (page) => fillModule(page, { title: 'Conduire le changement', format: 'Séminaire', duration: ['deux', 'jour(s)'] }),
@@ -299,6 +329,44 @@ export function orgAdminTargets() {
     ),
   );
   return list;
+}
+
+/**
+ * Forms of promotions and projects sent back in their error state (the
+ * school's administrator: 422, the error summary): a promotion ending
+ * before it starts, a temperament without consent, « Abandonné » without a
+ * reason, a measure that is not a number, a file that is not a deliverable.
+ */
+function projectErrorStates() {
+  const refused = (name, open) => ({
+    name,
+    open: async (page) => {
+      const res = await open(page);
+      assert.equal(res.status(), 422, `${name}: HTTP ${res.status()}`);
+      await page.locator('#erreurs').waitFor();
+      return res;
+    },
+  });
+  return [
+    refused('/promotions/nouvelle (fin avant le début)', (page) =>
+      submitPromotion(page, { name: 'Promotion à l’envers', starts: isoDay(60), ends: isoDay(30) }),
+    ),
+    refused('/promotions/{promotion}/membres/{promotion_member} (tempérament sans accord)', (page) =>
+      saveCastingData(page, fill('/promotions/{promotion}/membres/{promotion_member}'), { temperament: 'Meneur', consent: false }),
+    ),
+    refused('/projets/{project} (abandonné sans raison)', (page) => setStatus(page, fixture('project'), 'Abandonné')),
+    refused('/projets/{life_project}/indicateurs/{life_indicator} (mesure non numérique)', async (page) => {
+      await visit(page, fill('/projets/{life_project}/indicateurs/{life_indicator}'));
+      return addMeasure(page, 'une douzaine');
+    }),
+    refused('/projets/{life_project}/livrables/nouveau (fichier refusé)', async (page) => {
+      await visit(page, fill('/projets/{life_project}/livrables/nouveau'));
+      const form = page.getByRole('main');
+      await form.getByLabel(/^Titre/).fill('Pas un PDF');
+      await form.getByLabel(/^Fichier/).setInputFiles({ name: 'rapport.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<!doctype html><title>x</title><p>Pas un PDF</p>\n') });
+      return navigate(page, () => form.getByRole('button', { name: 'Joindre le livrable' }).click());
+    }),
+  ];
 }
 
 /** Roles the page checks run as, and the targets of each. */

@@ -50,6 +50,8 @@ pub struct VisibilityInput {
     pub listed: String,
     /// « Mon parcours de formation »; empty keeps the current choice.
     pub training: String,
+    /// « Mes promotions (ancienne ou ancien de…) »; empty keeps the current choice.
+    pub alumni: String,
 }
 
 /// The person's own form: everything.
@@ -177,6 +179,9 @@ fn post_changed(before: &db::Post, after: &db::Post) -> Vec<&'static str> {
     }
     if before.training_vis != after.training_vis {
         out.push("visibilite_formation");
+    }
+    if before.alumni_vis != after.alumni_vis {
+        out.push("visibilite_promotions");
     }
     out
 }
@@ -348,6 +353,12 @@ pub async fn update_own(ctx: &Ctx, actor: &Actor, input: &OwnInput) -> CoreResul
         match Visibility::parse(input.visibility.training.trim()) {
             Some(v) => post_after.training_vis = v.level(),
             None => errors.add("training_vis", "Choisissez qui peut voir ce champ."),
+        }
+    }
+    if !input.visibility.alumni.trim().is_empty() {
+        match Visibility::parse(input.visibility.alumni.trim()) {
+            Some(v) => post_after.alumni_vis = v.level(),
+            None => errors.add("alumni_vis", "Choisissez qui peut voir ce champ."),
         }
     }
     let known: Vec<Uuid> = db::themes(tx.ex()).await?.into_iter().map(|t| t.id).collect();

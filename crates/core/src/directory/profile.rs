@@ -31,6 +31,7 @@ pub struct Settings {
     pub photo: Visibility,
     pub listed: Visibility,
     pub training: Visibility,
+    pub alumni: Visibility,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +73,9 @@ pub struct Profile {
     /// The person's account when the viewer may see their training record
     /// (`training_vis <= tier`), else `None`.
     pub training_user: Option<Uuid>,
+    /// Whether the viewer may see the person's promotions as alumni
+    /// (`alumni_vis <= tier`).
+    pub shows_alumni: bool,
 }
 
 fn shown(tier: i32, vis: i32, value: &str) -> Option<String> {
@@ -109,6 +113,7 @@ impl Profile {
             photo: Visibility::from_level(row.photo_vis),
             listed: Visibility::from_level(row.listed),
             training: Visibility::from_level(row.training_vis),
+            alumni: Visibility::from_level(row.alumni_vis),
         });
         Profile {
             expertise: theme_list("expertise"),
@@ -139,6 +144,7 @@ impl Profile {
             post_started_on: row.post_started_on.filter(|_| t >= Visibility::Private.level()),
             manager_id: row.manager_id.filter(|_| t >= Visibility::Private.level()),
             training_user: row.user_id.filter(|_| sees(t, row.training_vis)),
+            shows_alumni: sees(t, row.alumni_vis),
             settings,
             organisation_name: row.org_name,
             organisation_siren: row.org_siren,

@@ -11,6 +11,8 @@ pub mod evaluations;
 pub mod me;
 pub mod organisations;
 pub mod paths;
+pub mod projects;
+pub mod promotions;
 pub mod sessions;
 
 use axum::{Json, response::IntoResponse};
@@ -46,7 +48,16 @@ use utoipa::{
         paths::mine,
         attendance::register,
         evaluations::session,
-        me::show
+        me::show,
+        promotions::list,
+        promotions::show,
+        promotions::groups_report,
+        promotions::run_casting,
+        // Projets — the bank (api/projects.rs)
+        projects::search,
+        projects::show,
+        projects::propose,
+        projects::change_status
     ),
     components(schemas(
         organisations::ApiOrganisation,
@@ -71,6 +82,14 @@ use utoipa::{
         sessions::ApiMyEnrolment,
         sessions::ApiEnrolResult,
         sessions::ApiTrainer,
+        // Projets — the bank (api/projects.rs)
+        projects::ApiProjectPage,
+        projects::ApiProject,
+        projects::ApiProjectOrganisation,
+        projects::ApiProjectMember,
+        projects::ApiProjectEvent,
+        projects::ApiProposal,
+        projects::ApiStatusChange,
         paths::ApiPath,
         paths::ApiStep,
         paths::ApiMyPath,
@@ -83,6 +102,13 @@ use utoipa::{
         evaluations::ApiQuestionResult,
         me::ApiMe,
         me::ApiRole,
+        promotions::ApiPromotion,
+        promotions::ApiPromotionMember,
+        promotions::ApiCastingData,
+        promotions::ApiPathRef,
+        promotions::ApiGroup,
+        promotions::ApiCasting,
+        promotions::ApiCastingRequest,
         ApiError
     )),
     modifiers(&BearerAuth),

@@ -162,6 +162,11 @@ struct ShowPage {
     history: Vec<Change>,
     /// The person's training record, when they allow this viewer to see it.
     training: Option<maillage_core::paths::Record>,
+    /// « Qui a travaillé sur quoi » : the person's projects this viewer may see.
+    projects: Vec<maillage_core::projects::bank::Project>,
+    /// The promotions the person is an alumna or alumnus of, when they allow
+    /// this viewer to see them (`alumni_vis`).
+    alumni: Vec<maillage_core::promotions::Alumnus>,
 }
 
 pub async fn show(
@@ -185,6 +190,8 @@ pub async fn show(
         ),
         layout,
         training: maillage_core::paths::record_for_profile(&state.ctx, &caller, &p).await?,
+        projects: maillage_core::projects::bank::search::of_profile(&state.ctx, &caller, p.id).await?,
+        alumni: maillage_core::promotions::members::alumni_for_profile(&state.ctx, &p).await?,
         p,
         history,
     })
@@ -347,7 +354,7 @@ struct OwnForm {
 }
 
 /// (form name, label, help) of each visibility choice, in form order.
-const VIS_FIELDS: [(&str, &str); 11] = [
+const VIS_FIELDS: [(&str, &str); 12] = [
     ("function_vis", "Fonction"),
     ("unit_vis", "Direction et service"),
     ("category_vis", "Catégorie"),
@@ -359,6 +366,7 @@ const VIS_FIELDS: [(&str, &str); 11] = [
     ("themes_vis", "Thématiques"),
     ("photo_vis", "Photo"),
     ("training_vis", "Mon parcours de formation"),
+    ("alumni_vis", "Mes promotions (ancienne ou ancien de…)"),
 ];
 
 impl OwnForm {
@@ -377,6 +385,7 @@ impl OwnForm {
             key(|s| s.themes),
             key(|s| s.photo),
             key(|s| s.training),
+            key(|s| s.alumni),
         ];
         let mut vis: Vec<(&'static str, &'static str, String)> = VIS_FIELDS
             .iter()
@@ -462,6 +471,7 @@ impl OwnForm {
                 photo: self.vis_of("photo_vis"),
                 listed: self.vis_of("listed"),
                 training: self.vis_of("training_vis"),
+                alumni: self.vis_of("alumni_vis"),
             },
         }
     }
