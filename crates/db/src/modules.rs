@@ -87,21 +87,7 @@ fn filtered(select: &str, viewer: &Viewer, f: &Filter<'_>) -> Query {
         sql.push_str(&format!(" AND m.archived = {}", q.next_placeholder()));
         q = q.bind(false);
     }
-    for (word, stem) in &f.terms {
-        let p = q.next_placeholder();
-        q = q.bind(format!("% {}%", crate::organisations::escape_like(word)));
-        match stem {
-            Some(stem) => {
-                let s = q.next_placeholder();
-                q = q.bind(format!("% {} %", crate::organisations::escape_like(stem)));
-                sql.push_str(&format!(
-                    " AND ((' ' || m.search_terms) LIKE {p} ESCAPE '\\' \
-                     OR (' ' || m.search_terms || ' ') LIKE {s} ESCAPE '\\')"
-                ));
-            }
-            None => sql.push_str(&format!(" AND (' ' || m.search_terms) LIKE {p} ESCAPE '\\'")),
-        }
-    }
+    q = crate::query::match_terms(q, &mut sql, "m.search_terms", &f.terms);
     if let Some(format) = f.format {
         sql.push_str(&format!(" AND m.format = {}", q.next_placeholder()));
         q = q.bind(format);

@@ -176,21 +176,7 @@ pub struct Filter {
 fn filtered(select: &str, viewer: &Viewer, f: &Filter) -> Query {
     let (mut q, visible) = visible_sql(Query::dynamic(String::new()), viewer);
     let mut sql = format!("{select} FROM projects p {JOINS} WHERE {visible}");
-    for (word, stem) in &f.terms {
-        let p = q.next_placeholder();
-        q = q.bind(format!("% {}%", crate::organisations::escape_like(word)));
-        match stem {
-            Some(stem) => {
-                let s = q.next_placeholder();
-                q = q.bind(format!("% {} %", crate::organisations::escape_like(stem)));
-                sql.push_str(&format!(
-                    " AND ((' ' || p.search_terms) LIKE {p} ESCAPE '\\' \
-                     OR (' ' || p.search_terms || ' ') LIKE {s} ESCAPE '\\')"
-                ));
-            }
-            None => sql.push_str(&format!(" AND (' ' || p.search_terms) LIKE {p} ESCAPE '\\'")),
-        }
-    }
+    q = crate::query::match_terms(q, &mut sql, "p.search_terms", &f.terms);
     if !f.statuses.is_empty() {
         let keys: Vec<&str> = f.statuses.iter().map(String::as_str).collect();
         let (nq, marks) = q.bind_list(&keys);
