@@ -1,8 +1,14 @@
-//! The search: seeded constructions, each improved by local search (moves of
-//! one person and swaps of two) focused on the worst group, with random
-//! kicks when stuck (iterated local search). Deterministic: the only
-//! randomness is a [`SplitMix64`] seeded from `Params::seed`, every loop
-//! runs in index order, and the budget counts evaluated moves, not time.
+//! The search: seeded constructions, each improved by local search focused
+//! on the group that decides the objective (a group breaking a hard rule,
+//! else the worst one) — moves of one person, swaps of two, and, when groups
+//! carry projects, two groups exchanging projects — then on any group to
+//! raise the mean, with random kicks when stuck (iterated local search).
+//! Moves are judged on the summaries they would give ([`Tally::changed`]),
+//! in constant time, before one is made.
+//!
+//! Deterministic: the only randomness is a [`SplitMix64`] seeded from
+//! `Params::seed`, every loop runs in index order, and the budget counts
+//! evaluated moves, not time.
 
 use super::construct::construct;
 use super::feasibility::GenderPlan;
@@ -42,12 +48,7 @@ fn worst() -> Objective {
 /// Iterated local search from `start`: descend, then kick the best casting
 /// found and descend again, until `effort.patience` kicks in a row bring
 /// nothing or the evaluation budget is spent.
-pub(crate) fn improve(
-    inst: &Instance,
-    start: Vec<usize>,
-    rng: &mut SplitMix64,
-    effort: &Effort,
-) -> (Vec<usize>, Objective) {
+fn improve(inst: &Instance, start: Vec<usize>, rng: &mut SplitMix64, effort: &Effort) -> (Vec<usize>, Objective) {
     let mut s = Search::new(inst, &start, effort.evaluations);
     s.descend();
     let mut best = (s.tally.group_of.clone(), s.obj);
