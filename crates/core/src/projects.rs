@@ -142,7 +142,7 @@ pub(crate) fn text_field(
             field,
             format!(
                 "Ce texte est trop long ({} caractères au plus) : raccourcissez-le.",
-                life::thousands(i64::try_from(max).unwrap_or(i64::MAX))
+                maillage_domain::text::thousands(i64::try_from(max).unwrap_or(i64::MAX))
             ),
         );
     }

@@ -234,6 +234,30 @@ impl Ex<'_> {
     }
 }
 
+/// The French full-text match on an analysed `search_terms` column (the
+/// catalogue's modules, the bank's projects): every query term must be a
+/// prefix of one of the column's words, or equal one of its stems
+/// (`maillage_domain::search`). Appends ` AND …` conditions to `sql`;
+/// `column` is a fixed fragment of the caller, never user text.
+pub fn match_terms(mut q: Query, sql: &mut String, column: &'static str, terms: &[(String, Option<String>)]) -> Query {
+    for (word, stem) in terms {
+        let p = q.next_placeholder();
+        q = q.bind(format!("% {}%", crate::organisations::escape_like(word)));
+        match stem {
+            Some(stem) => {
+                let s = q.next_placeholder();
+                q = q.bind(format!("% {} %", crate::organisations::escape_like(stem)));
+                sql.push_str(&format!(
+                    " AND ((' ' || {column}) LIKE {p} ESCAPE '\\' \
+                     OR (' ' || {column} || ' ') LIKE {s} ESCAPE '\\')"
+                ));
+            }
+            None => sql.push_str(&format!(" AND (' ' || {column}) LIKE {p} ESCAPE '\\'")),
+        }
+    }
+    q
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -267,28 +291,4 @@ mod tests {
             );
         }
     }
-}
-
-/// The French full-text match on an analysed `search_terms` column (the
-/// catalogue's modules, the bank's projects): every query term must be a
-/// prefix of one of the column's words, or equal one of its stems
-/// (`maillage_domain::search`). Appends ` AND …` conditions to `sql`;
-/// `column` is a fixed fragment of the caller, never user text.
-pub fn match_terms(mut q: Query, sql: &mut String, column: &'static str, terms: &[(String, Option<String>)]) -> Query {
-    for (word, stem) in terms {
-        let p = q.next_placeholder();
-        q = q.bind(format!("% {}%", crate::organisations::escape_like(word)));
-        match stem {
-            Some(stem) => {
-                let s = q.next_placeholder();
-                q = q.bind(format!("% {} %", crate::organisations::escape_like(stem)));
-                sql.push_str(&format!(
-                    " AND ((' ' || {column}) LIKE {p} ESCAPE '\\' \
-                     OR (' ' || {column} || ' ') LIKE {s} ESCAPE '\\')"
-                ));
-            }
-            None => sql.push_str(&format!(" AND (' ' || {column}) LIKE {p} ESCAPE '\\'")),
-        }
-    }
-    q
 }

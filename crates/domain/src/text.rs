@@ -98,6 +98,27 @@ pub fn fold_words(s: &str) -> String {
     out
 }
 
+/// « 8 000 »: an integer with French thousands separators (narrow no-break
+/// spaces).
+pub fn thousands(n: i64) -> String {
+    let out = group_digits(&n.unsigned_abs().to_string());
+    if n < 0 { format!("−{out}") } else { out }
+}
+
+/// « 1250000 » → « 1 250 000 »: digits grouped by three (narrow no-break
+/// spaces), whatever their number.
+pub fn group_digits(digits: &str) -> String {
+    let count = digits.chars().count();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (count - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +162,17 @@ mod tests {
         assert_eq!(fold("--"), "");
         assert_eq!(fold(""), "");
         assert_eq!(fold("   "), "");
+    }
+
+    #[test]
+    fn french_thousands() {
+        assert_eq!(thousands(50_000), "50\u{202f}000");
+        assert_eq!(thousands(-1_250_000), "−1\u{202f}250\u{202f}000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(
+            group_digits("1000000000000"),
+            "1\u{202f}000\u{202f}000\u{202f}000\u{202f}000"
+        );
     }
 
     #[test]

@@ -289,7 +289,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFile, FileError> {
         if rows.len() == MAX_ROWS {
             return Err(FileError::new(format!(
                 "Le fichier compte plus de {} lignes d'agents : découpez-le en plusieurs fichiers.",
-                thousands(MAX_ROWS)
+                maillage_domain::text::thousands(MAX_ROWS as i64)
             )));
         }
         let width = headers.len();
@@ -435,7 +435,7 @@ fn too_long_cell(line: usize, column: Option<String>) -> FileError {
         column,
         format!(
             "La cellule est beaucoup trop longue (plus de {} octets) : vérifiez son contenu et ses guillemets.",
-            thousands(MAX_CELL_BYTES)
+            maillage_domain::text::thousands(MAX_CELL_BYTES as i64)
         ),
     )
 }
@@ -478,19 +478,6 @@ fn ragged(record: &csv::StringRecord, line: usize, headers: &[String], delimiter
         );
     }
     FileError::at(line, None, message)
-}
-
-/// `50000` → « 50 000 » (narrow no-break space, as French typography wants).
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202f}');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Decodes the bytes, refusing what is obviously not a text file.

@@ -294,27 +294,6 @@ pub async fn sections(ctx: &Ctx, actor: &Actor, project: &ProjectRow, access: &A
     })
 }
 
-/// « 8 000 »: an integer with French thousands separators (narrow no-break
-/// spaces).
-pub fn thousands(n: i64) -> String {
-    let out = group_digits(&n.unsigned_abs().to_string());
-    if n < 0 { format!("−{out}") } else { out }
-}
-
-/// « 1250000 » → « 1 250 000 »: digits grouped by three (narrow no-break
-/// spaces), whatever their number.
-pub(crate) fn group_digits(digits: &str) -> String {
-    let count = digits.chars().count();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (count - i).is_multiple_of(3) {
-            out.push('\u{202f}');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// A date typed in a form that must lie between the project's start (if
 /// known) and today: French errors naming the bound that is crossed.
 pub(crate) fn dated_field(

@@ -92,7 +92,7 @@ pub fn format_number(v: f64) -> String {
     let fixed = format!("{:.2}", rounded.abs());
     let (whole, decimals) = fixed.split_once('.').unwrap_or((&fixed, ""));
     let decimals = decimals.trim_end_matches('0');
-    let mut out = super::group_digits(whole);
+    let mut out = maillage_domain::text::group_digits(whole);
     if !decimals.is_empty() {
         out.push(',');
         out.push_str(decimals);
