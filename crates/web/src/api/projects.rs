@@ -322,6 +322,7 @@ pub struct ApiProposal {
     request_body = ApiProposal,
     responses(
         (status = 200, description = "Le projet proposé", body = ApiProject),
+        (status = 400, description = "Corps illisible (JSON mal formé ou d'un mauvais type)", body = crate::api::ApiError),
         (status = 401, description = "Sans jeton ni session, ou jeton inconnu ou révoqué", body = crate::api::ApiError),
         (status = 403, description = "Vous ne pouvez proposer que pour votre organisation", body = crate::api::ApiError),
         (status = 422, description = "Proposition incomplète ou invalide (détail dans `champs`)", body = crate::api::ApiError)))]
@@ -375,6 +376,7 @@ pub struct ApiStatusChange {
     request_body = ApiStatusChange,
     responses(
         (status = 200, description = "Le projet avec son nouveau statut", body = ApiProject),
+        (status = 400, description = "Corps illisible (JSON mal formé ou d'un mauvais type)", body = crate::api::ApiError),
         (status = 401, description = "Sans jeton ni session, ou jeton inconnu ou révoqué", body = crate::api::ApiError),
         (status = 403, description = "Réservé aux responsables de l'école du projet", body = crate::api::ApiError),
         (status = 404, description = "Projet inconnu, ou non visible pour vous", body = crate::api::ApiError),

@@ -160,6 +160,7 @@ pub struct ListParams {
     params(ListParams),
     responses(
         (status = 200, description = "Les promotions (sans les membres)", body = Vec<ApiPromotion>),
+        (status = 400, description = "Paramètre invalide (par exemple `annee` qui n'est pas une année)", body = crate::api::ApiError),
         (status = 401, description = "Sans jeton ni session, ou jeton inconnu ou révoqué", body = crate::api::ApiError)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -225,7 +226,7 @@ pub struct ApiCasting {
     /// Le rapport par groupe et par critère (règles respectées ou non,
     /// critères respectés, en partie ou manqués, en toutes lettres), tel que
     /// le calcule le moteur de casting sur les groupes actuels.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>, nullable)]
     pub rapport: Option<serde_json::Value>,
 }
 
