@@ -214,7 +214,9 @@ async fn from_proposal_to_implementation() {
             .any(|m| m.contains("admin@ales.fr") && m.contains("Former les agents")),
         "{mails:?}"
     );
-    let page = app.get(&format!("/projets/{id}?fait=propose"), Some(&member)).await;
+    let page = app
+        .get(&format!("/projets/{id}?info=projet-propose"), Some(&member))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Le projet est proposé"));
     // The sponsor does not screen it.

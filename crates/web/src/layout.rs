@@ -129,6 +129,34 @@ const NOTICES: &[(&str, &str)] = &[
         "reseau-modifie",
         "Le nom et la présentation du réseau ont été enregistrés.",
     ),
+    // Promotions and casting
+    ("promotion-enregistree", "La promotion a été enregistrée."),
+    ("membre-ajoute", "La personne a été ajoutée à la promotion."),
+    ("membres-ajoutes", "Les personnes ont été ajoutées à la promotion."),
+    ("membre-retire", "La personne a été retirée de la promotion."),
+    ("donnees-enregistrees", "Les données de casting ont été enregistrées."),
+    ("voeux-enregistres", "Vos vœux ont été enregistrés : l’école les voit."),
+    (
+        "casting-calcule",
+        "Les groupes ont été constitués ; le rapport ci-dessous dit ce qui est respecté.",
+    ),
+    (
+        "deplacement",
+        "La personne a changé de groupe ; le rapport a été recalculé.",
+    ),
+    ("projet-attribue", "Le projet du groupe a été enregistré."),
+    (
+        "equipes",
+        "Les membres de chaque groupe ont rejoint l’équipe de son projet.",
+    ),
+    // The project bank
+    (
+        "projet-propose",
+        "Le projet est proposé : l'école est prévenue par courriel et l'examinera à l'appetizer.",
+    ),
+    ("projet-statut", "Le statut du projet est enregistré."),
+    ("projet-modifie", "Le projet est enregistré."),
+    ("projet-equipe", "L'équipe est mise à jour."),
 ];
 
 pub fn notice(code: &str) -> Option<&'static str> {

@@ -51,21 +51,6 @@ pub fn routes() -> Router<AppState> {
         .route("/projets/{id}/fiche", get(sheet))
 }
 
-/// Messages after a redirect (`?fait=`): a fixed table, no free text.
-const DONE: &[(&str, &str)] = &[
-    (
-        "propose",
-        "Le projet est proposé : l'école est prévenue par courriel et l'examinera à l'appetizer.",
-    ),
-    ("statut", "Le statut du projet est enregistré."),
-    ("modifie", "Le projet est enregistré."),
-    ("equipe", "L'équipe est mise à jour."),
-];
-
-fn done(code: &str) -> Option<&'static str> {
-    DONE.iter().find(|(c, _)| *c == code).map(|(_, m)| *m)
-}
-
 // ---------------------------------------------------------------------------
 // Search
 // ---------------------------------------------------------------------------
@@ -266,7 +251,7 @@ async fn propose(
 ) -> Result<Response, WebError> {
     let f = ProposeForm::from_pairs(&pairs);
     match proposal::propose(&state.ctx, &caller, &f.input()).await {
-        Ok(id) => Ok(see_other(&format!("/projets/{id}?fait=propose"))),
+        Ok(id) => Ok(see_other(&format!("/projets/{id}?info=projet-propose"))),
         Err(e) => {
             let errors = field_errors(e)?;
             invalid(render_propose(&state, layout, &caller, f, errors).await?)
@@ -277,12 +262,6 @@ async fn propose(
 // ---------------------------------------------------------------------------
 // A project's page, and its status
 // ---------------------------------------------------------------------------
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ShowQuery {
-    fait: String,
-}
 
 /// The status form, as typed.
 #[derive(Deserialize, Default, Clone)]
@@ -326,7 +305,6 @@ struct ShowPage {
     reproposal_schools: Vec<School>,
     f: StatusForm,
     errors: FieldErrors,
-    message: Option<&'static str>,
     life: Sections,
     /// The caller may open the promotion's page: link to it.
     promotion_link: bool,
@@ -356,7 +334,6 @@ async fn render_show(
     id: Uuid,
     f: StatusForm,
     errors: FieldErrors,
-    message: Option<&'static str>,
 ) -> Result<ShowPage, WebError> {
     let (p, access) = bank::get(&state.ctx, caller, id).await?;
     let can_screen = access.can_screen(caller);
@@ -391,7 +368,6 @@ async fn render_show(
         p,
         f,
         errors,
-        message,
         life,
     })
 }
@@ -401,21 +377,9 @@ async fn show(
     layout: Layout,
     Caller(caller): Caller,
     Path(id): Path<String>,
-    Query(q): Query<ShowQuery>,
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
-    page(
-        render_show(
-            &state,
-            layout,
-            &caller,
-            id,
-            StatusForm::default(),
-            FieldErrors::new(),
-            done(&q.fait),
-        )
-        .await?,
-    )
+    page(render_show(&state, layout, &caller, id, StatusForm::default(), FieldErrors::new()).await?)
 }
 
 async fn change_status(
@@ -429,10 +393,10 @@ async fn change_status(
     match status::change(&state.ctx, &caller, id, &f.change()).await {
         // After a take-up too, whoever changed the status still sees the
         // project (they manage its new school).
-        Ok(_) => Ok(see_other(&format!("/projets/{id}?fait=statut"))),
+        Ok(_) => Ok(see_other(&format!("/projets/{id}?info=projet-statut"))),
         Err(e) => {
             let errors = field_errors(e)?;
-            invalid(render_show(&state, layout, &caller, id, f, errors, None).await?)
+            invalid(render_show(&state, layout, &caller, id, f, errors).await?)
         }
     }
 }
@@ -525,7 +489,6 @@ impl EditForm {
 struct EditQuery {
     /// A name to look for in the directory (adding someone to the team).
     personne: String,
-    fait: String,
 }
 
 #[derive(Template)]
@@ -542,7 +505,6 @@ struct EditPage {
     personne: String,
     candidates: Vec<Profile>,
     team_errors: FieldErrors,
-    message: Option<&'static str>,
 }
 
 struct EditState {
@@ -550,7 +512,6 @@ struct EditState {
     errors: FieldErrors,
     personne: String,
     team_errors: FieldErrors,
-    message: Option<&'static str>,
 }
 
 async fn render_edit(
@@ -574,7 +535,6 @@ async fn render_edit(
         personne: s.personne,
         candidates,
         team_errors: s.team_errors,
-        message: s.message,
     })
 }
 
@@ -591,7 +551,6 @@ async fn edit_form(
         errors: FieldErrors::new(),
         personne: q.personne,
         team_errors: FieldErrors::new(),
-        message: done(&q.fait),
     };
     page(render_edit(&state, layout, &caller, id, s).await?)
 }
@@ -606,7 +565,7 @@ async fn update(
     let id = id_or_404(&id)?;
     let f = EditForm::from_pairs(&pairs);
     match edit::update(&state.ctx, &caller, id, &f.input()).await {
-        Ok(()) => Ok(see_other(&format!("/projets/{id}?fait=modifie"))),
+        Ok(()) => Ok(see_other(&format!("/projets/{id}?info=projet-modifie"))),
         Err(e) => {
             let errors = field_errors(e)?;
             let s = EditState {
@@ -614,7 +573,6 @@ async fn update(
                 errors,
                 personne: String::new(),
                 team_errors: FieldErrors::new(),
-                message: None,
             };
             invalid(render_edit(&state, layout, &caller, id, s).await?)
         }
@@ -636,7 +594,7 @@ async fn add_member(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     match team::add(&state.ctx, &caller, id, &f.profile).await {
-        Ok(()) => Ok(see_other(&format!("/projets/{id}/modifier?fait=equipe#equipe"))),
+        Ok(()) => Ok(see_other(&format!("/projets/{id}/modifier?info=projet-equipe#equipe"))),
         Err(e) => {
             let team_errors = field_errors(e)?;
             let s = EditState {
@@ -644,7 +602,6 @@ async fn add_member(
                 errors: FieldErrors::new(),
                 personne: String::new(),
                 team_errors,
-                message: None,
             };
             invalid(render_edit(&state, layout, &caller, id, s).await?)
         }
@@ -659,7 +616,7 @@ async fn remove_member(
     let id = id_or_404(&id)?;
     let profile = id_or_404(&profile)?;
     team::remove(&state.ctx, &caller, id, profile).await?;
-    Ok(see_other(&format!("/projets/{id}/modifier?fait=equipe#equipe")))
+    Ok(see_other(&format!("/projets/{id}/modifier?info=projet-equipe#equipe")))
 }
 
 // ---------------------------------------------------------------------------

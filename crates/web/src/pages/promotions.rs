@@ -49,40 +49,15 @@ pub fn routes() -> Router<AppState> {
         .route("/promotions/{id}/groupes/{group}/projet", post(set_project))
 }
 
-/// Messages after a redirect (`?fait=`): a fixed table, the URL never
-/// carries free text into the page.
-const DONE: &[(&str, &str)] = &[
-    ("promotion-enregistree", "La promotion a été enregistrée."),
-    ("membre-ajoute", "La personne a été ajoutée à la promotion."),
-    ("membres-ajoutes", "Les personnes ont été ajoutées à la promotion."),
-    ("membre-retire", "La personne a été retirée de la promotion."),
-    ("donnees-enregistrees", "Les données de casting ont été enregistrées."),
-    ("voeux-enregistres", "Vos vœux ont été enregistrés : l’école les voit."),
-    (
-        "casting-calcule",
-        "Les groupes ont été constitués ; le rapport ci-dessous dit ce qui est respecté.",
-    ),
-    (
-        "deplacement",
-        "La personne a changé de groupe ; le rapport a été recalculé.",
-    ),
-    ("projet-attribue", "Le projet du groupe a été enregistré."),
-    (
-        "equipes",
-        "Les membres de chaque groupe ont rejoint l’équipe de son projet.",
-    ),
-];
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct DoneQuery {
-    fait: String,
+pub struct TeamsQuery {
     /// After « Constituer les équipes »: the groups left alone, as numbers
     /// (`2,3`); anything else in it is ignored.
     ignores: String,
 }
 
-impl DoneQuery {
+impl TeamsQuery {
     fn skipped(&self) -> Vec<i64> {
         self.ignores
             .split(',')
@@ -91,10 +66,6 @@ impl DoneQuery {
             .take(50)
             .collect()
     }
-}
-
-fn done(q: &DoneQuery) -> Option<&'static str> {
-    DONE.iter().find(|(k, _)| *k == q.fait).map(|(_, m)| *m)
 }
 
 // ---------------------------------------------------------------------------
@@ -161,7 +132,6 @@ struct ShowPage {
     members: Vec<Shown>,
     groups: Vec<PublicGroup>,
     projects: Vec<ProjectRef>,
-    done: Option<&'static str>,
 }
 
 impl ShowPage {
@@ -175,7 +145,6 @@ pub async fn show(
     layout: Layout,
     Caller(caller): Caller,
     UrlPath(id): UrlPath<String>,
-    Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     let (p, access) = promotions::get(&state.ctx, &caller, id).await?;
@@ -187,7 +156,6 @@ pub async fn show(
         p,
         access,
         members,
-        done: done(&q),
     })
 }
 
@@ -315,7 +283,7 @@ pub async fn create(
     };
     match result {
         Ok(id) => Ok(see_other(&format!(
-            "/promotions/{id}/membres?fait=promotion-enregistree"
+            "/promotions/{id}/membres?info=promotion-enregistree"
         ))),
         Err(e) => {
             let errors = field_errors(e)?;
@@ -343,7 +311,7 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     match promotions::update(&state.ctx, &caller, id, &f.input()).await {
-        Ok(()) => Ok(see_other(&format!("/promotions/{id}?fait=promotion-enregistree"))),
+        Ok(()) => Ok(see_other(&format!("/promotions/{id}?info=promotion-enregistree"))),
         Err(e) => {
             let errors = field_errors(e)?;
             invalid(render_form(&state, layout, &caller, Some(id), Some(f), errors).await?)
@@ -359,7 +327,6 @@ pub async fn update(
 #[serde(default)]
 pub struct MembersQuery {
     q: String,
-    fait: String,
 }
 
 #[derive(Template)]
@@ -372,10 +339,8 @@ struct MembersPage {
     candidates: Vec<Candidate>,
     emails: String,
     errors: FieldErrors,
-    done: Option<&'static str>,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn render_members(
     state: &AppState,
     layout: Layout,
@@ -384,7 +349,6 @@ async fn render_members(
     q: String,
     emails: String,
     errors: FieldErrors,
-    done: Option<&'static str>,
 ) -> Result<MembersPage, WebError> {
     let p = promotions::get_managed(&state.ctx, caller, id).await?;
     let members = members::list(&state.ctx, caller, id)
@@ -406,7 +370,6 @@ async fn render_members(
         candidates,
         emails,
         errors,
-        done,
     })
 }
 
@@ -418,23 +381,7 @@ pub async fn members_page(
     Query(q): Query<MembersQuery>,
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
-    let done = done(&DoneQuery {
-        fait: q.fait,
-        ..Default::default()
-    });
-    page(
-        render_members(
-            &state,
-            layout,
-            &caller,
-            id,
-            q.q,
-            String::new(),
-            FieldErrors::new(),
-            done,
-        )
-        .await?,
-    )
+    page(render_members(&state, layout, &caller, id, q.q, String::new(), FieldErrors::new()).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -454,11 +401,11 @@ pub async fn add_member(
     let id = id_or_404(&id)?;
     match members::add(&state.ctx, &caller, id, &f.person).await {
         Ok(()) => Ok(see_other(&format!(
-            "/promotions/{id}/membres?fait=membre-ajoute#membres"
+            "/promotions/{id}/membres?info=membre-ajoute#membres"
         ))),
         Err(e) => {
             let errors = field_errors(e)?;
-            invalid(render_members(&state, layout, &caller, id, f.q, String::new(), errors, None).await?)
+            invalid(render_members(&state, layout, &caller, id, f.q, String::new(), errors).await?)
         }
     }
 }
@@ -479,11 +426,11 @@ pub async fn add_emails(
     let id = id_or_404(&id)?;
     match members::add_by_emails(&state.ctx, &caller, id, &f.emails).await {
         Ok(_) => Ok(see_other(&format!(
-            "/promotions/{id}/membres?fait=membres-ajoutes#membres"
+            "/promotions/{id}/membres?info=membres-ajoutes#membres"
         ))),
         Err(e) => {
             let errors = field_errors(e)?;
-            invalid(render_members(&state, layout, &caller, id, String::new(), f.emails, errors, None).await?)
+            invalid(render_members(&state, layout, &caller, id, String::new(), f.emails, errors).await?)
         }
     }
 }
@@ -497,7 +444,7 @@ pub async fn remove_member(
     let profile = id_or_404(&profile)?;
     members::remove(&state.ctx, &caller, id, profile).await?;
     Ok(see_other(&format!(
-        "/promotions/{id}/membres?fait=membre-retire#membres"
+        "/promotions/{id}/membres?info=membre-retire#membres"
     )))
 }
 
@@ -599,7 +546,7 @@ pub async fn save_member(
     let (id, profile) = (id_or_404(&id)?, id_or_404(&profile)?);
     match members::set_casting(&state.ctx, &caller, id, profile, &f.input()).await {
         Ok(()) => Ok(see_other(&format!(
-            "/promotions/{id}/membres?fait=donnees-enregistrees#membres"
+            "/promotions/{id}/membres?info=donnees-enregistrees#membres"
         ))),
         Err(e) => {
             let errors = field_errors(e)?;
@@ -621,7 +568,6 @@ struct WishesPage {
     /// The choice of each rank, as typed (ids; empty: none).
     chosen: Vec<String>,
     errors: FieldErrors,
-    done: Option<&'static str>,
 }
 
 /// One rank of the wishes form: its field, what is chosen, its error.
@@ -655,7 +601,6 @@ async fn render_wishes(
     id: Uuid,
     chosen: Option<Vec<String>>,
     errors: FieldErrors,
-    done: Option<&'static str>,
 ) -> Result<WishesPage, WebError> {
     let (p, _) = promotions::get(&state.ctx, caller, id).await?;
     let w = members::my_wishes(&state.ctx, caller, id).await?;
@@ -667,7 +612,6 @@ async fn render_wishes(
         w,
         chosen,
         errors,
-        done,
     })
 }
 
@@ -676,10 +620,9 @@ pub async fn wishes_form(
     layout: Layout,
     Caller(caller): Caller,
     UrlPath(id): UrlPath<String>,
-    Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
-    page(render_wishes(&state, layout, &caller, id, None, FieldErrors::new(), done(&q)).await?)
+    page(render_wishes(&state, layout, &caller, id, None, FieldErrors::new()).await?)
 }
 
 pub async fn save_wishes(
@@ -692,10 +635,10 @@ pub async fn save_wishes(
     let id = id_or_404(&id)?;
     let chosen: Vec<String> = (1..=MAX_WISHES).map(|i| first(&pairs, &format!("wish{i}"))).collect();
     match members::set_my_wishes(&state.ctx, &caller, id, &chosen).await {
-        Ok(()) => Ok(see_other(&format!("/promotions/{id}/voeux?fait=voeux-enregistres"))),
+        Ok(()) => Ok(see_other(&format!("/promotions/{id}/voeux?info=voeux-enregistres"))),
         Err(e) => {
             let errors = field_errors(e)?;
-            invalid(render_wishes(&state, layout, &caller, id, Some(chosen), errors, None).await?)
+            invalid(render_wishes(&state, layout, &caller, id, Some(chosen), errors).await?)
         }
     }
 }
@@ -743,7 +686,6 @@ struct GroupsPage {
     c: Casting,
     f: RunForm,
     errors: FieldErrors,
-    done: Option<&'static str>,
     refused: Option<Refused>,
     /// Groups « Constituer les équipes » left alone.
     skipped: Vec<i64>,
@@ -841,7 +783,6 @@ impl GroupsPage {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn render_groups(
     state: &AppState,
     layout: Layout,
@@ -849,7 +790,6 @@ async fn render_groups(
     id: Uuid,
     f: Option<RunForm>,
     errors: FieldErrors,
-    done: Option<&'static str>,
     refused: Option<Refused>,
 ) -> Result<GroupsPage, WebError> {
     let p = promotions::get_managed(&state.ctx, caller, id).await?;
@@ -873,7 +813,6 @@ async fn render_groups(
         c,
         f,
         errors,
-        done,
         refused,
         skipped: Vec::new(),
     })
@@ -884,10 +823,10 @@ pub async fn groups_page(
     layout: Layout,
     Caller(caller): Caller,
     UrlPath(id): UrlPath<String>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<TeamsQuery>,
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
-    let mut p = render_groups(&state, layout, &caller, id, None, FieldErrors::new(), done(&q), None).await?;
+    let mut p = render_groups(&state, layout, &caller, id, None, FieldErrors::new(), None).await?;
     p.skipped = q.skipped();
     page(p)
 }
@@ -902,11 +841,11 @@ pub async fn run_casting(
     let id = id_or_404(&id)?;
     match groups::run(&state.ctx, &caller, id, &f.input()).await {
         Ok(()) => Ok(see_other(&format!(
-            "/promotions/{id}/groupes?fait=casting-calcule#rapport"
+            "/promotions/{id}/groupes?info=casting-calcule#rapport"
         ))),
         Err(e) => {
             let errors = field_errors(e)?;
-            invalid(render_groups(&state, layout, &caller, id, Some(f), errors, None, None).await?)
+            invalid(render_groups(&state, layout, &caller, id, Some(f), errors, None).await?)
         }
     }
 }
@@ -922,11 +861,11 @@ pub async fn move_member(
     let profile = id_or_404(&first(&pairs, "person"))?;
     let group = first(&pairs, "group");
     match groups::move_member(&state.ctx, &caller, id, profile, &group).await {
-        Ok(()) => Ok(see_other(&format!("/promotions/{id}/groupes?fait=deplacement#rapport"))),
+        Ok(()) => Ok(see_other(&format!("/promotions/{id}/groupes?info=deplacement#rapport"))),
         Err(e) => {
             let errors = field_errors(e)?;
             let refused = Some(Refused::Move { profile, group });
-            invalid(render_groups(&state, layout, &caller, id, None, errors, None, refused).await?)
+            invalid(render_groups(&state, layout, &caller, id, None, errors, refused).await?)
         }
     }
 }
@@ -943,12 +882,12 @@ pub async fn set_project(
     let project = all(&pairs, "project").into_iter().next().unwrap_or_default();
     match groups::set_project(&state.ctx, &caller, id, group, &project).await {
         Ok(()) => Ok(see_other(&format!(
-            "/promotions/{id}/groupes?fait=projet-attribue#groupes"
+            "/promotions/{id}/groupes?info=projet-attribue#groupes"
         ))),
         Err(e) => {
             let errors = field_errors(e)?;
             let refused = Some(Refused::Project { group, project });
-            invalid(render_groups(&state, layout, &caller, id, None, errors, None, refused).await?)
+            invalid(render_groups(&state, layout, &caller, id, None, errors, refused).await?)
         }
     }
 }
@@ -967,6 +906,6 @@ pub async fn form_teams(
         format!("&ignores={}", list.join(","))
     };
     Ok(see_other(&format!(
-        "/promotions/{id}/groupes?fait=equipes{ignores}#groupes"
+        "/promotions/{id}/groupes?info=equipes{ignores}#groupes"
     )))
 }
