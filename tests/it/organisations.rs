@@ -127,7 +127,7 @@ async fn malformed_sirens_get_french_messages_and_write_nothing() {
                 ("name", "Organisme partenaire"),
                 ("kind", "autre"),
                 ("membership", "partenaire"),
-                ("joined_on", "25/03/2024"),
+                ("joined_on", "mars 2024"),
             ],
         )
         .await;

@@ -343,6 +343,17 @@ async fn a_school_creates_a_promotion_and_its_members() {
     assert!(res.body.contains("Promotion 2026"));
     let res = app.get("/promotions?annee=2019", Some(&member)).await;
     assert!(!res.body.contains("Promotion 2026"));
+    // The API: a year outside the platform's is a year without promotions
+    // (PostgreSQL refuses dates before 4713 BC: found by the API fuzzing).
+    let token = app.token(n.ales_member).await;
+    let res = app.api("/api/v1/promotions?annee=2026", Some(&token)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Promotion 2026"));
+    for year in ["-8690", "0", "99999"] {
+        let res = app.api(&format!("/api/v1/promotions?annee={year}"), Some(&token)).await;
+        assert_eq!(res.status, StatusCode::OK, "{year}: {}", res.body);
+        assert_eq!(res.json(), serde_json::json!([]), "{year}");
+    }
 }
 
 /// `n` projects retained for the promotion, as the bank would store them.

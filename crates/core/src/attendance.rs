@@ -284,9 +284,8 @@ fn clock(errors: &mut FieldErrors, field: &'static str, value: &str) -> Option<i
 pub async fn add_slot(ctx: &Ctx, actor: &Actor, session_id: Uuid, input: &SlotInput) -> CoreResult<Uuid> {
     let session = require_manage(ctx, actor, session_id).await?;
     let mut errors = FieldErrors::new();
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let day = match Date::parse(input.day.trim(), &format) {
-        Ok(d) if d < session.starts_on || d > session.ends_on => {
+    let day = match crate::dates::parse_day(&input.day) {
+        Some(d) if d < session.starts_on || d > session.ends_on => {
             errors.add(
                 "day",
                 format!(
@@ -297,8 +296,8 @@ pub async fn add_slot(ctx: &Ctx, actor: &Actor, session_id: Uuid, input: &SlotIn
             );
             None
         }
-        Ok(d) => Some(d),
-        Err(_) => {
+        Some(d) => Some(d),
+        None => {
             errors.add("day", "Saisissez une date valide (jj/mm/aaaa).");
             None
         }

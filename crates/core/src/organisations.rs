@@ -338,10 +338,9 @@ fn parse_date(input: &str, field: &'static str, errors: &mut FieldErrors) -> Opt
     if s.is_empty() {
         return None;
     }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    match Date::parse(s, &format) {
-        Ok(d) => Some(d),
-        Err(_) => {
+    match crate::dates::parse_day(s) {
+        Some(d) => Some(d),
+        None => {
             errors.add(
                 field,
                 "Saisissez une date au format AAAA-MM-JJ, par exemple 2026-03-25.",

@@ -115,16 +115,6 @@ fn apply_admin(input: &AdminInput, f: &mut Fields, errors: &mut FieldErrors) {
     };
 }
 
-/// A date as typed: `AAAA-MM-JJ` (what a date field sends) or `JJ/MM/AAAA`.
-fn parse_date(raw: &str) -> Option<time::Date> {
-    let raw = raw.trim();
-    let iso = time::macros::format_description!("[year]-[month]-[day]");
-    let fr = time::macros::format_description!("[day]/[month]/[year]");
-    time::Date::parse(raw, &iso)
-        .or_else(|_| time::Date::parse(raw, &fr))
-        .ok()
-}
-
 /// Validates the post fields into `post`: the date of taking the post (not
 /// more than a year ahead) and the line manager, chosen among `colleagues`.
 fn apply_post(input: &AdminInput, colleagues: &[Uuid], post: &mut db::Post, errors: &mut FieldErrors) {
@@ -133,7 +123,7 @@ fn apply_post(input: &AdminInput, colleagues: &[Uuid], post: &mut db::Post, erro
         None
     } else {
         let today = maillage_db::now().date();
-        match parse_date(raw) {
+        match crate::dates::parse_day(raw) {
             Some(d) if d.year() >= 1950 && d <= today + time::Duration::days(366) => Some(d),
             Some(_) => {
                 errors.add(

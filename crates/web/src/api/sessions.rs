@@ -14,7 +14,7 @@ use maillage_core::{
     trainers::{self, Trainer},
 };
 use serde::{Deserialize, Serialize};
-use time::{Date, format_description::well_known::Rfc3339};
+use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -209,8 +209,7 @@ pub async fn list(
     Query(p): Query<SessionParams>,
 ) -> Result<Json<Vec<ApiSession>>, WebError> {
     let uuid = |s: Option<String>| s.and_then(|s| Uuid::parse_str(s.trim()).ok());
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let from = p.depuis.and_then(|d| Date::parse(d.trim(), &format).ok());
+    let from = p.depuis.and_then(|d| maillage_core::dates::parse_day(&d));
     let sessions = enrolment::upcoming(&state.ctx, &caller, uuid(p.module), uuid(p.ecole), from).await?;
     Ok(Json(sessions.into_iter().map(api).collect()))
 }

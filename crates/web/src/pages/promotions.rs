@@ -99,7 +99,7 @@ pub async fn list(
     maillage_core::policy::require(&caller, &maillage_core::policy::Action::UseAccount)?;
     let filter = promotions::ListFilter {
         school: Uuid::parse_str(q.ecole.trim()).ok(),
-        year: q.annee.trim().parse().ok().filter(|y| (1900..=2200).contains(y)),
+        year: maillage_core::dates::filter_year(&q.annee),
     };
     let all_visible = promotions::list(&state.ctx, &caller, &Default::default()).await?;
     let mut schools: Vec<(Uuid, String)> = all_visible

@@ -72,7 +72,7 @@ pub(crate) fn filter(p: &Params, page: i64, per_page: i64) -> db::Filter {
         organisation: id(&p.organisation),
         school: id(&p.school),
         promotion: id(&p.promotion),
-        year: p.year.trim().parse().ok().filter(|y| (1900..=3000).contains(y)),
+        year: crate::dates::filter_year(&p.year).map(i64::from),
         limit: per_page,
         offset: (page - 1) * per_page,
         ..Default::default()
