@@ -831,6 +831,9 @@ async fn privacy_matrix_every_field_every_visibility_every_viewer_every_surface(
         // --- Filters on a field: category and theme -------------------------
         for (f, query) in [
             (F::Category, format!("organisation={ALES}&categorie=A%2B")),
+            // Without an organisation, the SQLite count starts from the
+            // organisations of the département (CA Alès Agglomération: Gard).
+            (F::Category, "departement=30&categorie=A%2B".to_owned()),
             (F::Themes, format!("theme={shared}")),
         ] {
             let expected: BTreeSet<Uuid> = subjects

@@ -138,13 +138,32 @@ struct SearchSql {
     q: Query,
     from: String,
     tier: String,
-    order: String,
+    /// Sort keys, most significant first: (expression, `""` or `" DESC"`).
+    order: Vec<(String, &'static str)>,
 }
 
-fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>) -> SearchSql {
+/// What the statement is for: its plan differs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Page,
+    Count,
+}
+
+fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>, purpose: Purpose) -> SearchSql {
     let (mut q, tier) = tier_sql(Query::dynamic(String::new()), scope);
     let mut sql = String::new();
-    let order;
+    let order: Vec<(String, &'static str)>;
+    // SQLite only: counting by organisation-level filters (région,
+    // département, kind) starts from the organisations and reaches their
+    // profiles through `profiles_org`. From `profiles_category`, the count
+    // walked half the directory checking each profile's région (finding 4
+    // of docs/BENCHMARKS.md). The page keeps the name-ordered plan: it stops
+    // after 20 rows.
+    let org_first = purpose == Purpose::Count
+        && backend == Backend::Sqlite
+        && s.text.is_none()
+        && s.organisation.is_none()
+        && (s.kind.is_some() || s.region.is_some() || s.departement.is_some());
     match (s.text, backend) {
         (Some(text), Backend::Sqlite) => {
             sql.push_str(&format!(
@@ -161,11 +180,23 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>) -> SearchSql {
             // times the other fields). bm25 alone is not enough: its IDF is
             // clamped to zero for a term in half the rows or more, which in a
             // small directory makes every score equal.
-            // (The names-only query is bound by `search`, after the filters,
-            // so that placeholders stay numbered in order of appearance.)
-            order = "(f.rowid IN (SELECT rowid FROM profile_fts WHERE profile_fts MATCH {names})) DESC, \
-                     bm25(profile_fts, 10.0, 1.0), p.name_sort, p.id"
-                .to_owned();
+            // (The names-only query is bound by `search`, after the filters:
+            // a count has no use for it.)
+            order = if s.ranked {
+                vec![
+                    (
+                        "(f.rowid IN (SELECT rowid FROM profile_fts WHERE profile_fts MATCH {names}))".to_owned(),
+                        " DESC",
+                    ),
+                    ("bm25(profile_fts, 10.0, 1.0)".to_owned(), ""),
+                    ("p.name_sort".to_owned(), ""),
+                    ("p.id".to_owned(), ""),
+                ]
+            } else {
+                // FTS5 yields rowids in order: no sort, and the scan stops
+                // at LIMIT.
+                vec![("f.rowid".to_owned(), "")]
+            };
         }
         (Some(text), Backend::Postgres) => {
             let m = q.next_placeholder();
@@ -175,11 +206,19 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>) -> SearchSql {
                  WHERE f.document @@ to_tsquery('simple', {m}) AND f.tier = {tier}"
             ));
             q = q.bind(text.tsquery());
-            order = format!("ts_rank(f.document, to_tsquery('simple', {m})) DESC, p.name_sort, p.id");
+            order = vec![
+                (format!("ts_rank(f.document, to_tsquery('simple', {m}))"), " DESC"),
+                ("p.name_sort".to_owned(), ""),
+                ("p.id".to_owned(), ""),
+            ];
+        }
+        (None, _) if org_first => {
+            sql.push_str(" FROM organisations o CROSS JOIN profiles p ON p.organisation_id = o.id WHERE 1 = 1");
+            order = Vec::new();
         }
         (None, _) => {
             sql.push_str(" FROM profiles p JOIN organisations o ON o.id = p.organisation_id WHERE 1 = 1");
-            order = "p.name_sort, p.id".to_owned();
+            order = vec![("p.name_sort".to_owned(), ""), ("p.id".to_owned(), "")];
         }
     }
     sql.push_str(&format!(" AND p.listed <= {tier}"));
@@ -198,8 +237,11 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>) -> SearchSql {
         }
     }
     if let Some(c) = s.category {
+        // `+p.category` (SQLite's no-op unary plus) keeps the category index
+        // out of the organisation-first plan.
+        let column = if org_first { "+p.category" } else { "p.category" };
         sql.push_str(&format!(
-            " AND p.category = {} AND p.category_vis <= {tier}",
+            " AND {column} = {} AND p.category_vis <= {tier}",
             q.next_placeholder()
         ));
         q = q.bind(c);
@@ -221,25 +263,48 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>) -> SearchSql {
 }
 
 /// One page of a search, best matches first (by name when browsing).
+///
+/// In two steps: the inner statement sorts only the keys and keeps the page,
+/// the outer one reads the columns of those rows alone. Sorting whole rows
+/// carried every column of every match through the sort (finding 3 of
+/// docs/BENCHMARKS.md). SQLite does not flatten a LIMIT subquery into a
+/// join, so the steps stay apart.
 pub async fn search(ex: Ex<'_>, scope: &Scope, s: &Search<'_>) -> DbResult<Vec<ProfileRow>> {
     let SearchSql {
         mut q,
         from,
         tier,
         mut order,
-    } = search_sql(ex.backend(), scope, s);
-    if s.text.is_some() && !s.ranked && ex.backend() == Backend::Sqlite {
-        // FTS5 yields rowids in order: no sort, and the scan stops at LIMIT.
-        order = "f.rowid".to_owned();
+    } = search_sql(ex.backend(), scope, s, Purpose::Page);
+    if let Some(text) = s.text {
+        for (expr, _) in order.iter_mut().filter(|(e, _)| e.contains("{names}")) {
+            *expr = expr.replace("{names}", &q.next_placeholder());
+            q = q.bind(format!("{{names}} : ({})", text.fts5()));
+        }
     }
-    if let Some(text) = s.text.filter(|_| order.contains("{names}")) {
-        order = order.replace("{names}", &q.next_placeholder());
-        q = q.bind(format!("{{names}} : ({})", text.fts5()));
-    }
+    let keys: Vec<String> = order
+        .iter()
+        .enumerate()
+        .map(|(i, (expr, _))| format!(", {expr} AS k{i}"))
+        .collect();
+    let sort = |prefix: &str| {
+        order
+            .iter()
+            .enumerate()
+            .map(|(i, (_, dir))| format!("{prefix}k{i}{dir}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let sql = format!(
-        "SELECT {COLUMNS}, {tier} AS tier{from} ORDER BY {order} LIMIT {} OFFSET {}",
-        s.limit.clamp(1, 10_000),
-        s.offset.max(0)
+        "SELECT {COLUMNS}, k.tier AS tier FROM (SELECT p.id AS pid, {tier} AS tier{keys}{from} \
+         ORDER BY {inner} LIMIT {limit} OFFSET {offset}) k \
+         JOIN profiles p ON p.id = k.pid JOIN organisations o ON o.id = p.organisation_id \
+         ORDER BY {outer}",
+        keys = keys.concat(),
+        inner = sort(""),
+        outer = sort("k."),
+        limit = s.limit.clamp(1, 10_000),
+        offset = s.offset.max(0),
     );
     ex.fetch_all(q.with_sql(sql)).await
 }
@@ -247,7 +312,7 @@ pub async fn search(ex: Ex<'_>, scope: &Scope, s: &Search<'_>) -> DbResult<Vec<P
 /// How many profiles a search finds, counted up to `cap` (a search for
 /// « a » should not count 250,000 rows to say « plus de 1 000 »).
 pub async fn count(ex: Ex<'_>, scope: &Scope, s: &Search<'_>, cap: i64) -> DbResult<i64> {
-    let SearchSql { q, from, .. } = search_sql(ex.backend(), scope, s);
+    let SearchSql { q, from, .. } = search_sql(ex.backend(), scope, s, Purpose::Count);
     let sql = format!("SELECT COUNT(*) FROM (SELECT 1 AS one{from} LIMIT {}) c", cap.max(1));
     ex.fetch_scalar(q.with_sql(sql)).await
 }
