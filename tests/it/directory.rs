@@ -1157,6 +1157,35 @@ async fn search_equivalences_prefixes_pagination_and_filters() {
     assert_eq!(api["total"], 25);
     assert_eq!(api["par_page"], 20);
     assert_eq!(api["fiches"].as_array().unwrap().len(), 5);
+    // Past the count's cap (here 5 instead of 1,000), pages come unranked,
+    // on SQLite from the one full-text evaluation that counted them: every
+    // page, inside the counted matches or beyond, in one order, without a
+    // gap or a repeat.
+    {
+        let everything = maillage_db::profiles::Scope {
+            everything: true,
+            ..Default::default()
+        };
+        let text = maillage_domain::search::Query::parse("ornithologue").unwrap();
+        let mut seen: Vec<Uuid> = Vec::new();
+        for offset in (0..30).step_by(2) {
+            let s = maillage_db::profiles::Search {
+                text: Some(&text),
+                limit: 2,
+                offset,
+                ..Default::default()
+            };
+            let mut c = app.ctx.db.conn().await.unwrap();
+            let (total, rows) = maillage_db::profiles::search_counted(c.ex(), &everything, &s, 5)
+                .await
+                .unwrap();
+            assert_eq!(total, 6, "offset {offset}");
+            seen.extend(rows.iter().map(|r| r.id));
+        }
+        let distinct: BTreeSet<Uuid> = seen.iter().copied().collect();
+        assert_eq!(seen.len(), 25, "{seen:?}");
+        assert_eq!(distinct, birds.iter().map(|b| b.id).collect::<BTreeSet<_>>());
+    }
     // Browsing without words: by name, paginated too.
     let (browse, res) = search(String::new()).await;
     assert_eq!(browse.len(), 20);

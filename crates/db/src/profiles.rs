@@ -317,6 +317,67 @@ pub async fn count(ex: Ex<'_>, scope: &Scope, s: &Search<'_>, cap: i64) -> DbRes
     ex.fetch_scalar(q.with_sql(sql)).await
 }
 
+/// One page of a search and how many profiles it finds, counted up to
+/// `cap + 1` (more than `cap`: « plus de 1 000 »). Past the cap the page is
+/// unranked (ranking every match would cost more than it helps, the viewer
+/// is asked to refine); up to it, ranked.
+///
+/// On SQLite, a text search evaluates its full-text query once: the first
+/// `cap + 1` matches in index order are both the count and, past the cap,
+/// the page. The full-text evaluation is most of a broad search's cost (the
+/// merge of every term a prefix such as « form » covers), and counting then
+/// paging paid it twice. Elsewhere a count, then the page.
+pub async fn search_counted(
+    mut ex: Ex<'_>,
+    scope: &Scope,
+    s: &Search<'_>,
+    cap: i64,
+) -> DbResult<(i64, Vec<ProfileRow>)> {
+    let cap = cap.max(1);
+    let mut s = s.clone();
+    if s.text.is_some() && ex.backend() == Backend::Sqlite {
+        #[derive(sqlx::FromRow)]
+        struct Key {
+            pid: Uuid,
+        }
+        let SearchSql { q, from, .. } = search_sql(Backend::Sqlite, scope, &s, Purpose::Count);
+        let sql = format!("SELECT p.id AS pid{from} ORDER BY f.rowid LIMIT {}", cap + 1);
+        let keys: Vec<Key> = ex.reborrow().fetch_all(q.with_sql(sql)).await?;
+        let total = keys.len() as i64;
+        let (offset, limit) = (s.offset.max(0), s.limit.clamp(1, 10_000));
+        if total > cap && offset + limit <= total {
+            let ids: Vec<Uuid> = keys
+                .iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .map(|k| k.pid)
+                .collect();
+            return Ok((total, by_ids_in_order(ex, scope, &ids).await?));
+        }
+        s.ranked = total <= cap;
+        return Ok((total, search(ex, scope, &s).await?));
+    }
+    let total = count(ex.reborrow(), scope, &s, cap + 1).await?;
+    s.ranked = total <= cap;
+    Ok((total, search(ex, scope, &s).await?))
+}
+
+/// These profiles with the viewer's tier, in the order of `ids`.
+async fn by_ids_in_order(ex: Ex<'_>, scope: &Scope, ids: &[Uuid]) -> DbResult<Vec<ProfileRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (q, tier) = tier_sql(Query::dynamic(String::new()), scope);
+    let (q, marks) = q.bind_list(ids);
+    let sql = format!(
+        "SELECT {COLUMNS}, {tier} AS tier FROM profiles p JOIN organisations o ON o.id = p.organisation_id \
+         WHERE p.id IN ({marks})"
+    );
+    let mut rows: Vec<ProfileRow> = ex.fetch_all(q.with_sql(sql)).await?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    Ok(rows)
+}
+
 /// One profile with the viewer's tier, whether or not the viewer may see it
 /// (the core decides with `listed` and the tier).
 pub async fn by_id(ex: Ex<'_>, scope: &Scope, id: Uuid) -> DbResult<Option<ProfileRow>> {

@@ -140,13 +140,10 @@ pub async fn search(ctx: &Ctx, actor: &Actor, p: &Params) -> CoreResult<Results>
             searched,
         });
     }
-    let mut s = db_search(&r, PER_PAGE, (page - 1) * PER_PAGE);
+    let s = db_search(&r, PER_PAGE, (page - 1) * PER_PAGE);
     let mut conn = ctx.db.conn().await?;
-    // Counted first: past the cap, ranking every match would cost more than
-    // it helps (« plus de 1 000 fiches : précisez »), so the page is unranked.
-    let total = db::count(conn.ex(), &scope, &s, COUNT_CAP + 1).await?;
-    s.ranked = total <= COUNT_CAP;
-    let rows = db::search(conn.ex(), &scope, &s).await?;
+    // Past the cap the page is unranked (« plus de 1 000 fiches : précisez »).
+    let (total, rows) = db::search_counted(conn.ex(), &scope, &s, COUNT_CAP).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let themes = db::themes_of(conn.ex(), &ids).await?;
     let me = actor.user_id();
