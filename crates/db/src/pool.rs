@@ -84,7 +84,12 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Reads through a shared memory map (up to 256 MiB of the file)
+            // instead of copying pages into each connection's own small
+            // cache: a third off directory searches at 250,000 profiles
+            // (docs/BENCHMARKS.md).
+            .pragma("mmap_size", "268435456");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))

@@ -336,26 +336,37 @@ pub async fn search_counted(
     let cap = cap.max(1);
     let mut s = s.clone();
     if s.text.is_some() && ex.backend() == Backend::Sqlite {
+        // The first cap + 1 matches, counted by a window, and the page's
+        // keys among them: only the page's rows leave SQLite (each row
+        // fetched through sqlx costs as much as a few matches evaluated).
         #[derive(sqlx::FromRow)]
         struct Key {
             pid: Uuid,
+            total: i64,
         }
         let SearchSql { q, from, .. } = search_sql(Backend::Sqlite, scope, &s, Purpose::Count);
-        let sql = format!("SELECT p.id AS pid{from} ORDER BY f.rowid LIMIT {}", cap + 1);
-        let keys: Vec<Key> = ex.reborrow().fetch_all(q.with_sql(sql)).await?;
-        let total = keys.len() as i64;
         let (offset, limit) = (s.offset.max(0), s.limit.clamp(1, 10_000));
-        if total > cap && offset + limit <= total {
-            let ids: Vec<Uuid> = keys
-                .iter()
-                .skip(offset as usize)
-                .take(limit as usize)
-                .map(|k| k.pid)
-                .collect();
-            return Ok((total, by_ids_in_order(ex, scope, &ids).await?));
+        let sql = format!(
+            "SELECT pid, total FROM (SELECT pid, r, COUNT(*) OVER () AS total FROM \
+             (SELECT p.id AS pid, f.rowid AS r{from} ORDER BY f.rowid LIMIT {})) \
+             ORDER BY r LIMIT {limit} OFFSET {offset}",
+            cap + 1
+        );
+        let keys: Vec<Key> = ex.reborrow().fetch_all(q.with_sql(sql)).await?;
+        match keys.first().map(|k| k.total) {
+            // Past the cap, and the page among the counted matches.
+            Some(total) if total > cap => {
+                let ids: Vec<Uuid> = keys.iter().map(|k| k.pid).collect();
+                return Ok((total, by_ids_in_order(ex, scope, &ids).await?));
+            }
+            Some(total) => {
+                s.ranked = true;
+                return Ok((total, search(ex, scope, &s).await?));
+            }
+            None if offset == 0 => return Ok((0, Vec::new())),
+            // A page beyond the counted matches: counted again below.
+            None => {}
         }
-        s.ranked = total <= cap;
-        return Ok((total, search(ex, scope, &s).await?));
     }
     let total = count(ex.reborrow(), scope, &s, cap + 1).await?;
     s.ranked = total <= cap;
