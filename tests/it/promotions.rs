@@ -847,7 +847,8 @@ async fn teams_go_only_to_the_promotions_projects_the_school_may_edit() {
     assert!(page.body.contains("Groupe(s) 2 laissé(s) de côté"), "{}", page.body);
 
     // A project of the promotion carried by another school, visible to the
-    // network: the promotion's managers may not change its team.
+    // network: the promotion's managers may not change its team, so that
+    // group is left aside and the others are staffed.
     let ge_org = {
         let mut c = app.ctx.db.conn().await.unwrap();
         maillage_db::schools::organisation_ids(c.ex(), n.ge_school)
@@ -877,8 +878,12 @@ async fn teams_go_only_to_the_promotions_projects_the_school_may_edit() {
     )
     .await;
     let res = app.submit(&format!("{url}/equipes"), &mut admin, &[]).await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(res.location().contains("ignores=2"), "{}", res.location());
     assert_eq!(scalar(&app, team, foreign).await, 0);
+    assert_eq!(scalar(&app, team, projects[0]).await, 4);
+    let page = app.get(res.location(), Some(&admin)).await;
+    assert!(page.body.contains("relève d’une autre école"), "{}", page.body);
 }
 
 #[tokio::test]

@@ -128,10 +128,11 @@ fn takes_a_team(row: &maillage_db::projects::ProjectRow, promotion_id: Uuid) -> 
 }
 
 /// « Constituer les équipes projet »: each group's members join the team of
-/// its project (nobody is removed). Changing a team is editing the project:
-/// the actor must be allowed to edit each one (`projects::Access::require_edit`)
-/// besides managing the promotion; a group whose project is not one of the
-/// promotion's retained or running projects is skipped, and said so.
+/// its project (nobody is removed). Changing a team is editing the project,
+/// so besides managing the promotion the actor must be allowed to edit each
+/// project (`projects::Access::can_edit`). A group whose project they may
+/// not edit, or that is not one of the promotion's retained or running
+/// projects, is skipped and said so; the other groups are staffed.
 pub async fn form_teams(ctx: &Ctx, actor: &Actor, id: Uuid) -> CoreResult<Teams> {
     let mut tx = ctx.db.begin().await?;
     let (_, access) = load(tx.ex(), actor, id).await?;
@@ -155,11 +156,13 @@ pub async fn form_teams(ctx: &Ctx, actor: &Actor, id: Uuid) -> CoreResult<Teams>
             }
             Err(e) => return Err(e),
         };
-        if !takes_a_team(&row, id) {
+        // Not (or no longer) this promotion's retained or ongoing project,
+        // or one whose team the actor may not change (another school's):
+        // left aside and named, the other groups are still staffed.
+        if !takes_a_team(&row, id) || !project_access.can_edit(actor) {
             teams.skipped.push(g.group_no);
             continue;
         }
-        project_access.require_edit(actor)?;
         let people: Vec<Uuid> = members
             .iter()
             .filter(|m| m.group_no == Some(g.group_no))
