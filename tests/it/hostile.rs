@@ -1588,3 +1588,105 @@ async fn disguised_uploads_are_refused() {
         "la charge est servie"
     );
 }
+
+#[tokio::test]
+async fn hostile_input_in_the_project_bank() {
+    let app = TestApp::new().await;
+    let n = crate::catalogue::net(&app).await;
+    let mut member = app.session(n.ales_member).await;
+    let mut admin = app.session(n.ales_admin).await;
+    let outsider = app.session(n.ge_member).await;
+    let token = app.token(n.ge_member).await;
+    let ales = crate::catalogue::org_id(&app, ALES).await.to_string();
+    let school = n.ales_school.to_string();
+    // What the title keeps: its words, one space apart.
+    let title_of = |p: &str| stored(p).split_whitespace().collect::<Vec<_>>().join(" ");
+
+    for (name, p) in corpus() {
+        // Each text field of a proposal, in turn, on a new project seen by
+        // the whole network.
+        for (field, max, api_key) in [
+            ("title", 200, "intitule"),
+            ("problem", 8000, "probleme"),
+            ("context", 8000, "contexte"),
+            ("expected_impact", 8000, "impact_attendu"),
+            ("contact", 500, "contact"),
+        ] {
+            let what = format!("projet proposé, {field} « {name} »");
+            let title = format!("Projet {field} {name}");
+            let mut pairs = vec![
+                ("title", title.as_str()),
+                ("problem", "Un problème à résoudre."),
+                ("sponsor_organisation", ales.as_str()),
+                ("school", school.as_str()),
+                ("visibility", "reseau"),
+            ];
+            pairs.retain(|(k, _)| *k != field);
+            pairs.push((field, p.as_str()));
+            let r = post(&app, &what, "/projets/proposer", &mut member, &pairs).await;
+            if stored(&p).chars().count() > max {
+                echoed(&what, &r, &p);
+                continue;
+            }
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{what} : {}", short(&r.body));
+            let page = r.location().split('?').next().unwrap().to_owned();
+            let id = page.trim_start_matches("/projets/").to_owned();
+            let expected = if field == "title" { title_of(&p) } else { stored(&p) };
+            for b in [&member, &admin, &outsider] {
+                let r = get(&app, &what, &page, Some(b)).await;
+                assert_eq!(r.status, StatusCode::OK, "{what}");
+                shows(&what, &r, &expected);
+            }
+            let r = get(&app, &what, &format!("{page}/modifier"), Some(&admin)).await;
+            assert_eq!(r.status, StatusCode::OK, "{what}");
+            let r = get(&app, &what, &format!("{page}/fiche"), Some(&outsider)).await;
+            assert_eq!(r.status, StatusCode::OK, "{what} (fiche)");
+            let r = app.api(&format!("/api/v1/projets/{id}"), Some(&token)).await;
+            safe(&what, &r);
+            assert_eq!(r.json()[api_key], expected, "{what} : API {api_key}");
+
+            // The reason of a status change, in the history.
+            if field == "title" {
+                let r = post(
+                    &app,
+                    &what,
+                    &format!("{page}/statut"),
+                    &mut admin,
+                    &[("status", "non_retenu"), ("reason", p.as_str())],
+                )
+                .await;
+                if stored(&p).chars().count() > 4000 {
+                    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what} (raison)");
+                } else {
+                    assert_eq!(r.status, StatusCode::SEE_OTHER, "{what} (raison) : {}", short(&r.body));
+                    let r = get(&app, &what, &page, Some(&outsider)).await;
+                    shows(&what, &r, &stored(&p));
+                }
+            }
+        }
+
+        // Every search parameter, on the page and in the API.
+        let what = format!("recherche de projets « {name} »");
+        for field in [
+            "q",
+            "statut",
+            "mis_en_oeuvre",
+            "theme",
+            "organisation",
+            "ecole",
+            "promotion",
+            "annee",
+            "page",
+        ] {
+            let query = form(&[(field, p.as_str())]);
+            let r = get(&app, &what, &format!("/projets?{query}"), Some(&outsider)).await;
+            assert_eq!(r.status, StatusCode::OK, "{what} {field}");
+            if field == "q" {
+                shows(&what, &r, &p);
+            }
+            let r = app.api(&format!("/api/v1/projets?{query}"), Some(&token)).await;
+            safe(&what, &r);
+            assert_eq!(r.status, StatusCode::OK, "{what} {field} (API) : {}", short(&r.body));
+        }
+    }
+}
