@@ -188,6 +188,32 @@ async fn post(app: &TestApp, what: &str, path: &str, b: &mut Browser, pairs: &[(
     res
 }
 
+/// Each search parameter of `page` and of its `api` twin, alone, set to
+/// `value`: 200 on both, and the words typed (`q`) shown back on the page.
+#[allow(clippy::too_many_arguments)]
+async fn every_search_parameter(
+    app: &TestApp,
+    what: &str,
+    page: &str,
+    api: &str,
+    params: &[&str],
+    value: &str,
+    b: &Browser,
+    token: &str,
+) {
+    for field in params {
+        let query = form(&[(field, value)]);
+        let r = get(app, what, &format!("{page}?{query}"), Some(b)).await;
+        assert_eq!(r.status, StatusCode::OK, "{what} {field}");
+        if *field == "q" {
+            shows(what, &r, value);
+        }
+        let r = app.api(&format!("{api}?{query}"), Some(token)).await;
+        safe(what, &r);
+        assert_eq!(r.status, StatusCode::OK, "{what} {field} (API) : {}", short(&r.body));
+    }
+}
+
 /// The secret of a token created from /compte.
 fn token_in(res: &Res) -> String {
     let start = res.body.find("mlg_").expect("jeton affiché");
@@ -1208,17 +1234,17 @@ async fn hostile_input_in_the_catalogue_forms_and_searches() {
     let title_of = |p: &str| stored(p).split_whitespace().collect::<Vec<_>>().join(" ");
     let all_params = ["q", "format", "theme", "ecole", "categorie", "public", "page"];
     let check_searches = async |what: &str, p: &str| {
-        for field in all_params {
-            let query = form(&[(field, p)]);
-            let r = get(&app, what, &format!("/formations?{query}"), Some(&member)).await;
-            assert_eq!(r.status, StatusCode::OK, "{what} {field}");
-            if field == "q" {
-                shows(what, &r, p);
-            }
-            let r = app.api(&format!("/api/v1/formations?{query}"), Some(&token)).await;
-            safe(what, &r);
-            assert_eq!(r.status, StatusCode::OK, "{what} {field} (API) : {}", short(&r.body));
-        }
+        every_search_parameter(
+            &app,
+            what,
+            "/formations",
+            "/api/v1/formations",
+            &all_params,
+            p,
+            &member,
+            &token,
+        )
+        .await;
         // All at once, with a valid page number (short values: an address
         // holds 64 kB at most).
         if p.len() > 2_000 {
@@ -1666,8 +1692,7 @@ async fn hostile_input_in_the_project_bank() {
         }
 
         // Every search parameter, on the page and in the API.
-        let what = format!("recherche de projets « {name} »");
-        for field in [
+        let params = [
             "q",
             "statut",
             "mis_en_oeuvre",
@@ -1677,16 +1702,18 @@ async fn hostile_input_in_the_project_bank() {
             "promotion",
             "annee",
             "page",
-        ] {
-            let query = form(&[(field, p.as_str())]);
-            let r = get(&app, &what, &format!("/projets?{query}"), Some(&outsider)).await;
-            assert_eq!(r.status, StatusCode::OK, "{what} {field}");
-            if field == "q" {
-                shows(&what, &r, &p);
-            }
-            let r = app.api(&format!("/api/v1/projets?{query}"), Some(&token)).await;
-            safe(&what, &r);
-            assert_eq!(r.status, StatusCode::OK, "{what} {field} (API) : {}", short(&r.body));
-        }
+        ];
+        let what = format!("recherche de projets « {name} »");
+        every_search_parameter(
+            &app,
+            &what,
+            "/projets",
+            "/api/v1/projets",
+            &params,
+            &p,
+            &outsider,
+            &token,
+        )
+        .await;
     }
 }
