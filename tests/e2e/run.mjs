@@ -128,7 +128,14 @@ async function main() {
     // The timeout also bounds each file as a whole (Node counts a file as a
     // test): the keyboard walk of every page, role and width takes minutes.
     // A single step is bounded well below by Playwright's own timeouts.
-    const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=900000', ...flags, ...files], {
+    // TAP as it goes, then the list of failures at the end (see the reporter).
+    const reporters = [
+      '--test-reporter=tap',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./lib/failures-reporter.mjs',
+      '--test-reporter-destination=stdout',
+    ];
+    const runner = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=900000', ...reporters, ...flags, ...files], {
       cwd: here,
       stdio: 'inherit',
       env: {
