@@ -1134,6 +1134,42 @@ async fn search_equivalences_prefixes_pagination_and_filters() {
         let (found, _) = search(q(query)).await;
         assert!(!found.contains(&ids[key]), "« {query} » trouve « {key} »");
     }
+    // On SQLite a word is spelled out as the indexed terms it begins, up to
+    // 64 of them; one that begins more stays a prefix query. Either way the
+    // same profiles, and a term written by an edit is found at once.
+    let user = app
+        .person("vocabulaire@ales.fr", "Val Vocabulaire", "member", Some(ALES))
+        .await;
+    let mut own = Own::new("Val", "Vocabulaire");
+    own.bio = (0..70).map(|i| format!("zorglub{i:03}")).collect::<Vec<_>>().join(" ");
+    own.save(&app, user).await;
+    let val = app.profile_of(user).await;
+    if app.ctx.db.backend() == maillage_db::Backend::Sqlite {
+        let sql = "SELECT COUNT(*) FROM profile_fts_terms WHERE term LIKE 'zorglub%'";
+        assert_eq!(count(&app, sql).await, 70);
+    }
+    for query in [
+        "zorg",
+        "zorglub",
+        "zorglub06",
+        "zorglub069",
+        "ZORGLUB00",
+        "zorglub005 zorglub069",
+    ] {
+        let (found, _) = search(q(query)).await;
+        assert_eq!(found, vec![val], "« {query} »");
+    }
+    for query in ["zorglub070", "zorglub1", "zorglub005 zorglub1"] {
+        let (found, _) = search(q(query)).await;
+        assert!(found.is_empty(), "« {query} » : {found:?}");
+    }
+    own.bio = "Zorglubophile convaincu.".into();
+    own.save(&app, user).await;
+    let (found, _) = search(q("zorglubo")).await;
+    assert_eq!(found, vec![val]);
+    let (found, _) = search(q("zorglub069")).await;
+    assert!(found.is_empty(), "{found:?}");
+
     let (found, res) = search(q("zzzqqq")).await;
     assert!(found.is_empty());
     assert!(res.body.contains("Aucune fiche ne correspond"), "{}", res.body);

@@ -33,6 +33,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_sessions"),
     migration!(5, "0005_school_life"),
     migration!(6, "0006_projects"),
+    migration!(7, "0007_profile_terms"),
 ];
 
 const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -149,7 +149,8 @@ enum Purpose {
     Count,
 }
 
-fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>, purpose: Purpose) -> SearchSql {
+/// `fts` is the SQLite MATCH expression of `s.text` ([`sqlite_match`]).
+fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>, fts: Option<&str>, purpose: Purpose) -> SearchSql {
     let (mut q, tier) = tier_sql(Query::dynamic(String::new()), scope);
     let mut sql = String::new();
     let order: Vec<(String, &'static str)>;
@@ -166,16 +167,22 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>, purpose: Purpose)
         && (s.kind.is_some() || s.region.is_some() || s.departement.is_some());
     match (s.text, backend) {
         (Some(text), Backend::Sqlite) => {
+            // The organisation is read only for its filters: each match
+            // would otherwise pay one more lookup.
+            let organisations = if s.kind.is_some() || s.region.is_some() || s.departement.is_some() {
+                " JOIN organisations o ON o.id = p.organisation_id"
+            } else {
+                ""
+            };
             sql.push_str(&format!(
                 // CROSS JOIN: the full-text index drives (SQLite keeps the
                 // order); otherwise a filter's index may be chosen first and
                 // the MATCH re-run for every profile it yields.
-                " FROM profile_fts f CROSS JOIN profiles p ON p.search_seq = f.rowid / 4 \
-                 JOIN organisations o ON o.id = p.organisation_id \
+                " FROM profile_fts f CROSS JOIN profiles p ON p.search_seq = f.rowid / 4{organisations} \
                  WHERE profile_fts MATCH {} AND f.rowid % 4 = {tier}",
                 q.next_placeholder()
             ));
-            q = q.bind(text.fts5());
+            q = q.bind(fts.map_or_else(|| text.fts5(), str::to_owned));
             // Name matches first, then bm25 (lower is better; names weigh ten
             // times the other fields). bm25 alone is not enough: its IDF is
             // clamped to zero for a term in half the rows or more, which in a
@@ -269,17 +276,25 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>, purpose: Purpose)
 /// carried every column of every match through the sort (finding 3 of
 /// docs/BENCHMARKS.md). SQLite does not flatten a LIMIT subquery into a
 /// join, so the steps stay apart.
-pub async fn search(ex: Ex<'_>, scope: &Scope, s: &Search<'_>) -> DbResult<Vec<ProfileRow>> {
+pub async fn search(mut ex: Ex<'_>, scope: &Scope, s: &Search<'_>) -> DbResult<Vec<ProfileRow>> {
+    let fts = sqlite_match(ex.reborrow(), s).await?;
+    search_page(ex, scope, s, fts.as_deref()).await
+}
+
+async fn search_page(ex: Ex<'_>, scope: &Scope, s: &Search<'_>, fts: Option<&str>) -> DbResult<Vec<ProfileRow>> {
     let SearchSql {
         mut q,
         from,
         tier,
         mut order,
-    } = search_sql(ex.backend(), scope, s, Purpose::Page);
+    } = search_sql(ex.backend(), scope, s, fts, Purpose::Page);
     if let Some(text) = s.text {
         for (expr, _) in order.iter_mut().filter(|(e, _)| e.contains("{names}")) {
             *expr = expr.replace("{names}", &q.next_placeholder());
-            q = q.bind(format!("{{names}} : ({})", text.fts5()));
+            q = q.bind(format!(
+                "{{names}} : ({})",
+                fts.map_or_else(|| text.fts5(), str::to_owned)
+            ));
         }
     }
     let keys: Vec<String> = order
@@ -311,8 +326,13 @@ pub async fn search(ex: Ex<'_>, scope: &Scope, s: &Search<'_>) -> DbResult<Vec<P
 
 /// How many profiles a search finds, counted up to `cap` (a search for
 /// « a » should not count 250,000 rows to say « plus de 1 000 »).
-pub async fn count(ex: Ex<'_>, scope: &Scope, s: &Search<'_>, cap: i64) -> DbResult<i64> {
-    let SearchSql { q, from, .. } = search_sql(ex.backend(), scope, s, Purpose::Count);
+pub async fn count(mut ex: Ex<'_>, scope: &Scope, s: &Search<'_>, cap: i64) -> DbResult<i64> {
+    let fts = sqlite_match(ex.reborrow(), s).await?;
+    count_matches(ex, scope, s, fts.as_deref(), cap).await
+}
+
+async fn count_matches(ex: Ex<'_>, scope: &Scope, s: &Search<'_>, fts: Option<&str>, cap: i64) -> DbResult<i64> {
+    let SearchSql { q, from, .. } = search_sql(ex.backend(), scope, s, fts, Purpose::Count);
     let sql = format!("SELECT COUNT(*) FROM (SELECT 1 AS one{from} LIMIT {}) c", cap.max(1));
     ex.fetch_scalar(q.with_sql(sql)).await
 }
@@ -335,7 +355,8 @@ pub async fn search_counted(
 ) -> DbResult<(i64, Vec<ProfileRow>)> {
     let cap = cap.max(1);
     let mut s = s.clone();
-    if s.text.is_some() && ex.backend() == Backend::Sqlite {
+    let fts = sqlite_match(ex.reborrow(), &s).await?;
+    if let Some(fts) = fts.as_deref() {
         // The first cap + 1 matches, counted by a window, and the page's
         // keys among them: only the page's rows leave SQLite (each row
         // fetched through sqlx costs as much as a few matches evaluated).
@@ -344,7 +365,7 @@ pub async fn search_counted(
             pid: Uuid,
             total: i64,
         }
-        let SearchSql { q, from, .. } = search_sql(Backend::Sqlite, scope, &s, Purpose::Count);
+        let SearchSql { q, from, .. } = search_sql(Backend::Sqlite, scope, &s, Some(fts), Purpose::Count);
         let (offset, limit) = (s.offset.max(0), s.limit.clamp(1, 10_000));
         let sql = format!(
             "SELECT pid, total FROM (SELECT pid, r, COUNT(*) OVER () AS total FROM \
@@ -361,16 +382,60 @@ pub async fn search_counted(
             }
             Some(total) => {
                 s.ranked = true;
-                return Ok((total, search(ex, scope, &s).await?));
+                return Ok((total, search_page(ex, scope, &s, Some(fts)).await?));
             }
             None if offset == 0 => return Ok((0, Vec::new())),
             // A page beyond the counted matches: counted again below.
             None => {}
         }
     }
-    let total = count(ex.reborrow(), scope, &s, cap + 1).await?;
+    let total = count_matches(ex.reborrow(), scope, &s, fts.as_deref(), cap + 1).await?;
     s.ranked = total <= cap;
-    Ok((total, search(ex, scope, &s).await?))
+    Ok((total, search_page(ex, scope, &s, fts.as_deref()).await?))
+}
+
+/// Most indexed terms a search word is spelled out as; a word that begins
+/// more (« co ») stays a prefix query.
+const MAX_PREFIX_TERMS: usize = 64;
+
+/// Words this short are prefix queries as they are: `profile_fts` keeps a
+/// prefix index for two and three letters, read as lazily as a term.
+const INDEXED_PREFIX_LEN: usize = 3;
+
+/// The SQLite MATCH expression of a text search (`None` on PostgreSQL or
+/// without text), each word longer than the prefix index's spelled out as
+/// the indexed terms it begins (`profile_fts_terms`): see
+/// [`maillage_domain::search::Query::fts5_expanded`].
+async fn sqlite_match(mut ex: Ex<'_>, s: &Search<'_>) -> DbResult<Option<String>> {
+    let Some(text) = s.text.filter(|_| ex.backend() == Backend::Sqlite) else {
+        return Ok(None);
+    };
+    let mut expansions = Vec::new();
+    for (word, _) in text.terms() {
+        if word.chars().count() <= INDEXED_PREFIX_LEN {
+            expansions.push(None);
+            continue;
+        }
+        let terms: Vec<(String,)> = ex
+            .reborrow()
+            .fetch_all(
+                query("SELECT term FROM profile_fts_terms WHERE term >= $1 ORDER BY term LIMIT $2")
+                    .bind(word.as_str())
+                    .bind(MAX_PREFIX_TERMS as i64 + 1),
+            )
+            .await?;
+        let terms: Vec<String> = terms
+            .into_iter()
+            .map(|(t,)| t)
+            .take_while(|t| t.starts_with(word.as_str()))
+            .collect();
+        // None found: the vocabulary may not know a term the index holds
+        // (nothing should write one without the other, but a prefix query
+        // finds it regardless and costs nothing when nothing matches).
+        let usable = !terms.is_empty() && terms.len() <= MAX_PREFIX_TERMS;
+        expansions.push(usable.then_some(terms));
+    }
+    Ok(Some(text.fts5_expanded(&expansions)))
 }
 
 /// These profiles with the viewer's tier, in the order of `ids`.
@@ -658,6 +723,26 @@ pub async fn set_index(mut ex: Ex<'_>, id: Uuid, seq: i64, docs: &[(String, Stri
                             .bind(body.as_str()),
                     )
                     .await?;
+            }
+            // The documents are already analysed: their words, split on
+            // spaces, are the terms FTS5 stores (see `sqlite_match`).
+            let terms: std::collections::BTreeSet<&str> = docs
+                .iter()
+                .flat_map(|(names, body)| names.split(' ').chain(body.split(' ')))
+                .filter(|t| !t.is_empty())
+                .collect();
+            if !terms.is_empty() {
+                let mut q = Query::dynamic(String::new());
+                let mut rows = Vec::with_capacity(terms.len());
+                for term in terms {
+                    rows.push(format!("({})", q.next_placeholder()));
+                    q = q.bind(term);
+                }
+                let sql = format!(
+                    "INSERT OR IGNORE INTO profile_fts_terms (term) VALUES {}",
+                    rows.join(", ")
+                );
+                ex.reborrow().execute(q.with_sql(sql)).await?;
             }
         }
         Backend::Postgres => {

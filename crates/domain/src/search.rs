@@ -105,10 +105,43 @@ impl Query {
 
     /// SQLite FTS5 MATCH expression: `("elus"* OR "elu") AND ("saint"*)`.
     pub fn fts5(&self) -> String {
-        self.join(" AND ", |t| match &t.stem {
-            Some(s) => format!("(\"{}\"* OR \"{s}\")", t.word),
-            None => format!("\"{}\"*", t.word),
-        })
+        self.fts5_expanded(&[])
+    }
+
+    /// The FTS5 expression with each word's prefix spelled out as the index
+    /// terms it stands for: `expansions[i]`, when given, lists every indexed
+    /// term that starts with the word of term `i` (`None`, or no entry,
+    /// keeps the prefix query). `("formation" OR "formations" OR "format")`
+    /// matches the same rows as `("formation"* OR "format")`, but FTS5 reads
+    /// an OR of exact terms lazily, while it merges the whole doclists of a
+    /// prefix before yielding the first row (docs/BENCHMARKS.md, « Annuaire »).
+    pub fn fts5_expanded(&self, expansions: &[Option<Vec<String>>]) -> String {
+        let quote = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+        let parts: Vec<String> = self
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match expansions.get(i).and_then(Option::as_ref) {
+                None => match &t.stem {
+                    Some(s) => format!("({}* OR {})", quote(&t.word), quote(s)),
+                    None => format!("{}*", quote(&t.word)),
+                },
+                Some(terms) => {
+                    let mut alternatives: Vec<&str> = terms.iter().map(String::as_str).collect();
+                    if let Some(s) = t.stem.as_deref().filter(|s| !alternatives.contains(s)) {
+                        alternatives.push(s);
+                    }
+                    if alternatives.is_empty() {
+                        // No indexed term starts with the word, and it has no
+                        // stem: the word as an exact term, which matches nothing.
+                        alternatives.push(&t.word);
+                    }
+                    let quoted: Vec<String> = alternatives.into_iter().map(quote).collect();
+                    format!("({})", quoted.join(" OR "))
+                }
+            })
+            .collect();
+        parts.join(" AND ")
     }
 
     /// PostgreSQL `to_tsquery('simple', …)` text: `('elus':* | 'elu') & 'saint':*`.
@@ -165,6 +198,22 @@ mod tests {
         assert_eq!(Query::parse("de la"), None);
         assert_eq!(Query::parse("élus").expect("q").tsquery(), "('elus':* | 'elu')");
         assert_eq!(Query::parse("form").expect("q").fts5(), "\"form\"*");
+        let q = Query::parse("formations l'hote").expect("q");
+        assert_eq!(
+            q.fts5_expanded(&[Some(vec!["formations".into()]), None]),
+            "(\"formations\" OR \"format\") AND (\"hote\"* OR \"hot\")"
+        );
+        assert_eq!(
+            q.fts5_expanded(&[
+                Some(Vec::new()),
+                Some(vec!["hote".into(), "hotel".into(), "hot\"x".into()])
+            ]),
+            "(\"format\") AND (\"hote\" OR \"hotel\" OR \"hot\"\"x\" OR \"hot\")"
+        );
+        assert_eq!(
+            Query::parse("zzzz").expect("q").fts5_expanded(&[Some(Vec::new())]),
+            "(\"zzzz\")"
+        );
     }
 
     #[test]
