@@ -192,7 +192,17 @@ async fn the_timeline_is_dated_between_the_start_and_today() {
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    assert_eq!(res.location(), format!("/projets/{}#actualites", w.project));
+    assert_eq!(
+        res.location(),
+        format!("/projets/{}?info=actualite-publiee#actualites", w.project)
+    );
+    // The page it leads to says it was done.
+    let shown = app.get(res.location().split('#').next().unwrap(), Some(&team)).await;
+    assert!(
+        shown.text().contains("L'actualité est publiée dans la vie du projet."),
+        "{}",
+        shown.body
+    );
     post(
         &app,
         &url,
@@ -413,7 +423,15 @@ async fn indicators_take_french_numbers_and_dated_measures() {
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let indicator = res.location().rsplit('/').next().unwrap().to_owned();
+    let indicator = res
+        .location()
+        .split('?')
+        .next()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     let measures = format!("{url}/{indicator}/mesures");
     let today = maillage_core::dates::paris_today();
     for (days, value) in [(400, "11"), (200, "8,5"), (10, "6.25")] {
@@ -840,7 +858,15 @@ async fn help_requests_reach_the_network_and_offers_reach_the_team() {
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let request = res.location().rsplit('/').next().unwrap().to_owned();
+    let request = res
+        .location()
+        .split('?')
+        .next()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
 
     // In the home feed of those who see the project; not of others, not of
     // visitors.
@@ -960,7 +986,15 @@ async fn help_requests_reach_the_network_and_offers_reach_the_team() {
         &[("question", "Quel outil de prise de rendez-vous ?")],
     )
     .await;
-    let second = res.location().rsplit('/').next().unwrap().to_owned();
+    let second = res
+        .location()
+        .split('?')
+        .next()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     assert_eq!(
         post(&app, &format!("{url}/{second}/resolue"), &team, &[]).await.status,
         StatusCode::SEE_OTHER

@@ -157,6 +157,32 @@ const NOTICES: &[(&str, &str)] = &[
     ("projet-statut", "Le statut du projet est enregistré."),
     ("projet-modifie", "Le projet est enregistré."),
     ("projet-equipe", "L'équipe est mise à jour."),
+    ("actualite-publiee", "L'actualité est publiée dans la vie du projet."),
+    ("actualite-modifiee", "L'actualité est modifiée."),
+    ("actualite-supprimee", "L'actualité est supprimée."),
+    ("indicateur-cree", "L'indicateur est créé : ajoutez-lui ses mesures."),
+    ("indicateur-supprime", "L'indicateur et ses mesures sont supprimés."),
+    ("mesure-ajoutee", "La mesure est enregistrée."),
+    ("mesure-supprimee", "La mesure est supprimée."),
+    ("retour-ajoute", "Le retour est enregistré."),
+    ("retour-supprime", "Le retour est supprimé."),
+    ("commentaire-publie", "Le commentaire est publié."),
+    ("commentaire-supprime", "Le commentaire est supprimé."),
+    ("livrable-joint", "Le livrable est joint au projet."),
+    ("livrable-supprime", "Le livrable est supprimé."),
+    (
+        "aide-demandee",
+        "La demande d'aide est publiée : elle paraît dans le fil du réseau et sur la page « Entraide ».",
+    ),
+    (
+        "aide-proposee",
+        "Votre proposition d'aide est envoyée à l'équipe du projet.",
+    ),
+    ("aide-resolue", "La demande d'aide est marquée comme résolue."),
+    (
+        "aide-codeveloppement",
+        "La demande devient une demande de co-développement : l'école est prévenue par courriel.",
+    ),
 ];
 
 pub fn notice(code: &str) -> Option<&'static str> {

@@ -306,7 +306,7 @@ export async function makeProjectFixtures(page, made, attempt, tag) {
   });
   made.lifeIndicator = await attempt('lifeIndicator', async () => {
     await addIndicator(page, id, { name: 'Jours de location par mois', unit: 'jours', baseline: '40', target: '10' });
-    const ind = sitePath(page.url()).match(new RegExp(`^/projets/${id}/indicateurs/(${UUID})$`))?.[1];
+    const ind = sitePath(page.url()).match(new RegExp(`^/projets/${id}/indicateurs/(${UUID})\\?info=indicateur-cree$`))?.[1];
     assert.ok(ind, `not on the indicator's page: ${sitePath(page.url())}`);
     const res = await addMeasure(page, '31,5', 'Relevé du service des moyens généraux');
     assert.equal(res.status(), 200, `measure: HTTP ${res.status()}`);
@@ -321,7 +321,7 @@ export async function makeProjectFixtures(page, made, attempt, tag) {
   });
   made.lifeRequest = await attempt('lifeRequest', async () => {
     await askHelp(page, id, 'Comment avez-vous réparti les coûts d’un parc mutualisé entre communes ?');
-    const m = sitePath(page.url()).match(new RegExp(`^/projets/${id}/entraide/(${UUID})$`));
+    const m = sitePath(page.url()).match(new RegExp(`^/projets/${id}/entraide/(${UUID})\\?info=aide-demandee$`));
     assert.ok(m, `not on the help request's page: ${sitePath(page.url())}`);
     return m[1];
   });

@@ -144,7 +144,8 @@ describe('projets', () => {
       // An indicator; a measure in words is refused, a number is shown as a chart and a table.
       const ind = await addIndicator(team, project, { name: 'Jours de location par mois', unit: 'jours', baseline: '40', target: '10' });
       assert.equal(ind.status(), 200);
-      assert.match(sitePath(team.url()), new RegExp(`^/projets/${project}/indicateurs/${UUID}$`));
+      assert.match(sitePath(team.url()), new RegExp(`^/projets/${project}/indicateurs/${UUID}\\?info=indicateur-cree$`));
+      await team.getByRole('status').getByText("L'indicateur est créé : ajoutez-lui ses mesures.").waitFor();
       const bad = await addMeasure(team, 'une douzaine');
       assert.equal(bad.status(), 422, 'a measure in words answers 422');
       await main(team).locator('#erreurs').getByRole('link', { name: 'Saisissez un nombre, par exemple 12,5.' }).waitFor();
@@ -185,7 +186,8 @@ describe('projets', () => {
       const question = `Comment répartir le coût d’un parc mutualisé entre communes ? ${unique}`;
       const res = await askHelp(team, project, question);
       assert.equal(res.status(), 200);
-      const request = sitePath(team.url()).match(new RegExp(`^/projets/${project}/entraide/(${UUID})$`))?.[1];
+      const request = sitePath(team.url()).match(new RegExp(`^/projets/${project}/entraide/(${UUID})\\?info=aide-demandee$`))?.[1];
+      await team.getByRole('status').getByText(/La demande d'aide est publiée/).waitFor();
       assert.ok(request, `not on the help request's page: ${sitePath(team.url())}`);
 
       // The network's coordinator (Région Grand Est) sees it on the home page.

@@ -184,8 +184,10 @@ pub fn value_hint(unit: &str) -> String {
     }
 }
 
-fn project_url(id: Uuid, anchor: &str) -> String {
-    format!("/projets/{id}#{anchor}")
+/// The project's page at one of its sections, with the confirmation
+/// `notice` (a code of `layout::NOTICES`).
+fn project_url(id: Uuid, notice: &str, anchor: &str) -> String {
+    format!("/projets/{id}?info={notice}#{anchor}")
 }
 
 // ---------------------------------------------------------------------------
@@ -235,7 +237,7 @@ pub async fn update_add(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     match timeline::add(&state.ctx, &caller, id, &f).await {
-        Ok(_) => Ok(see_other(&project_url(id, "actualites"))),
+        Ok(_) => Ok(see_other(&project_url(id, "actualite-publiee", "actualites"))),
         Err(e) => {
             let errors = field_errors(e)?;
             let project = life::editable(&state.ctx, &caller, id).await?;
@@ -278,7 +280,7 @@ pub async fn update_edit(
 ) -> Result<Response, WebError> {
     let (id, update) = (id_or_404(&id)?, id_or_404(&update)?);
     match timeline::edit(&state.ctx, &caller, id, update, &f).await {
-        Ok(()) => Ok(see_other(&project_url(id, "actualites"))),
+        Ok(()) => Ok(see_other(&project_url(id, "actualite-modifiee", "actualites"))),
         Err(e) => {
             let errors = field_errors(e)?;
             let (project, _) = timeline::own(&state.ctx, &caller, id, update).await?;
@@ -300,7 +302,7 @@ pub async fn update_delete(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     timeline::delete(&state.ctx, &caller, id, id_or_404(&update)?).await?;
-    Ok(see_other(&project_url(id, "actualites")))
+    Ok(see_other(&project_url(id, "actualite-supprimee", "actualites")))
 }
 
 // ---------------------------------------------------------------------------
@@ -340,7 +342,9 @@ pub async fn indicator_add(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     match indicators::add(&state.ctx, &caller, id, &f).await {
-        Ok(ind) => Ok(see_other(&format!("/projets/{id}/indicateurs/{ind}"))),
+        Ok(ind) => Ok(see_other(&format!(
+            "/projets/{id}/indicateurs/{ind}?info=indicateur-cree"
+        ))),
         Err(e) => {
             let errors = field_errors(e)?;
             let project = life::editable(&state.ctx, &caller, id).await?;
@@ -422,7 +426,7 @@ pub async fn indicator_delete(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     indicators::delete(&state.ctx, &caller, id, id_or_404(&indicator)?).await?;
-    Ok(see_other(&project_url(id, "indicateurs")))
+    Ok(see_other(&project_url(id, "indicateur-supprime", "indicateurs")))
 }
 
 pub async fn measure_add(
@@ -434,7 +438,9 @@ pub async fn measure_add(
 ) -> Result<Response, WebError> {
     let (id, indicator) = (id_or_404(&id)?, id_or_404(&indicator)?);
     match indicators::add_measure(&state.ctx, &caller, id, indicator, &f).await {
-        Ok(_) => Ok(see_other(&format!("/projets/{id}/indicateurs/{indicator}#mesures"))),
+        Ok(_) => Ok(see_other(&format!(
+            "/projets/{id}/indicateurs/{indicator}?info=mesure-ajoutee#mesures"
+        ))),
         Err(e) => {
             let errors = field_errors(e)?;
             invalid(render_indicator(&state, layout, &caller, id, indicator, f, errors).await?)
@@ -449,7 +455,9 @@ pub async fn measure_delete(
 ) -> Result<Response, WebError> {
     let (id, indicator) = (id_or_404(&id)?, id_or_404(&indicator)?);
     indicators::delete_measure(&state.ctx, &caller, id, id_or_404(&measure)?).await?;
-    Ok(see_other(&format!("/projets/{id}/indicateurs/{indicator}#mesures")))
+    Ok(see_other(&format!(
+        "/projets/{id}/indicateurs/{indicator}?info=mesure-supprimee#mesures"
+    )))
 }
 
 // ---------------------------------------------------------------------------
@@ -495,7 +503,7 @@ pub async fn feedback_add(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     match feedback::add(&state.ctx, &caller, id, &f).await {
-        Ok(_) => Ok(see_other(&project_url(id, "retours"))),
+        Ok(_) => Ok(see_other(&project_url(id, "retour-ajoute", "retours"))),
         Err(e) => {
             let errors = field_errors(e)?;
             let project = life::editable(&state.ctx, &caller, id).await?;
@@ -517,7 +525,7 @@ pub async fn feedback_delete(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     feedback::delete(&state.ctx, &caller, id, id_or_404(&item)?).await?;
-    Ok(see_other(&project_url(id, "retours")))
+    Ok(see_other(&project_url(id, "retour-supprime", "retours")))
 }
 
 // ---------------------------------------------------------------------------
@@ -563,7 +571,7 @@ pub async fn comment_add(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     match comments::add(&state.ctx, &caller, id, &f.body).await {
-        Ok(_) => Ok(see_other(&project_url(id, "commentaires"))),
+        Ok(_) => Ok(see_other(&project_url(id, "commentaire-publie", "commentaires"))),
         Err(e) => {
             let errors = field_errors(e)?;
             let project = life::commentable(&state.ctx, &caller, id).await?;
@@ -584,7 +592,7 @@ pub async fn comment_delete(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     comments::delete(&state.ctx, &caller, id, id_or_404(&comment)?).await?;
-    Ok(see_other(&project_url(id, "commentaires")))
+    Ok(see_other(&project_url(id, "commentaire-supprime", "commentaires")))
 }
 
 // ---------------------------------------------------------------------------
@@ -639,7 +647,7 @@ pub async fn attachment_upload(
         }
     }
     match attachments::add(&state.ctx, &caller, id, &input).await {
-        Ok(_) => Ok(see_other(&project_url(id, "livrables"))),
+        Ok(_) => Ok(see_other(&project_url(id, "livrable-joint", "livrables"))),
         Err(e) => {
             let errors = field_errors(e)?;
             let project = life::editable(&state.ctx, &caller, id).await?;
@@ -675,7 +683,7 @@ pub async fn attachment_delete(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     attachments::delete(&state.ctx, &caller, id, id_or_404(&attachment)?).await?;
-    Ok(see_other(&project_url(id, "livrables")))
+    Ok(see_other(&project_url(id, "livrable-supprime", "livrables")))
 }
 
 // ---------------------------------------------------------------------------
@@ -721,7 +729,9 @@ pub async fn help_ask(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     match help::ask(&state.ctx, &caller, id, &f.question).await {
-        Ok(request) => Ok(see_other(&format!("/projets/{id}/entraide/{request}"))),
+        Ok(request) => Ok(see_other(&format!(
+            "/projets/{id}/entraide/{request}?info=aide-demandee"
+        ))),
         Err(e) => {
             let errors = field_errors(e)?;
             let project = life::editable(&state.ctx, &caller, id).await?;
@@ -807,7 +817,9 @@ pub async fn help_offer(
 ) -> Result<Response, WebError> {
     let (id, request) = (id_or_404(&id)?, id_or_404(&request)?);
     match help::offer(&state.ctx, &caller, id, request, &f.message).await {
-        Ok(()) => Ok(see_other(&format!("/projets/{id}/entraide/{request}"))),
+        Ok(()) => Ok(see_other(&format!(
+            "/projets/{id}/entraide/{request}?info=aide-proposee"
+        ))),
         Err(e) => {
             let errors = field_errors(e)?;
             invalid(render_help(&state, layout, &caller, id, request, f.message, errors).await?)
@@ -822,7 +834,9 @@ pub async fn help_resolve(
 ) -> Result<Response, WebError> {
     let (id, request) = (id_or_404(&id)?, id_or_404(&request)?);
     help::resolve(&state.ctx, &caller, id, request).await?;
-    Ok(see_other(&format!("/projets/{id}/entraide/{request}")))
+    Ok(see_other(&format!(
+        "/projets/{id}/entraide/{request}?info=aide-resolue"
+    )))
 }
 
 pub async fn help_codev(
@@ -832,7 +846,9 @@ pub async fn help_codev(
 ) -> Result<Response, WebError> {
     let (id, request) = (id_or_404(&id)?, id_or_404(&request)?);
     help::to_codevelopment(&state.ctx, &caller, id, request).await?;
-    Ok(see_other(&format!("/projets/{id}/entraide/{request}")))
+    Ok(see_other(&format!(
+        "/projets/{id}/entraide/{request}?info=aide-codeveloppement"
+    )))
 }
 
 #[derive(Template)]
