@@ -85,11 +85,13 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            // Reads through a shared memory map (up to 256 MiB of the file)
-            // instead of copying pages into each connection's own small
-            // cache: a third off directory searches at 250,000 profiles
-            // (docs/BENCHMARKS.md).
-            .pragma("mmap_size", "268435456");
+            // Reads through a shared memory map (up to 1 GiB of the file:
+            // address space, not memory) instead of copying pages into each
+            // connection's own small cache: a third off directory searches
+            // at 250,000 profiles, whose database is 560 MB; with a 256 MiB
+            // map the pages past it were copied again, and concurrent
+            // searches cost up to twice the CPU (docs/BENCHMARKS.md).
+            .pragma("mmap_size", "1073741824");
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
