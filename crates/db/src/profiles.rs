@@ -112,6 +112,35 @@ pub fn tier_sql(mut q: Query, scope: &Scope) -> (Query, String) {
     (q, sql)
 }
 
+/// A condition on a full-text row `f` (rowid = `search_seq * 4 + tier`)
+/// that keeps every row that can be at the viewer's tier for its profile,
+/// and leaves out rows that cannot, before they are joined to their profile:
+/// a member's search would otherwise join the tier-2 rows of every match,
+/// which only their own profile can use. Derived from [`tier_sql`]: tier 2
+/// comes from `me`, `admin_of` or `everything`, tier 1 from `member_of`.
+/// `None`: any tier may be the viewer's (an administrator).
+fn tier_rows_sql(mut q: Query, scope: &Scope) -> (Query, Option<String>) {
+    if scope.everything {
+        return (q, Some("f.rowid % 4 = 2".to_owned()));
+    }
+    if !scope.admin_of.is_empty() {
+        return (q, None);
+    }
+    let mut sql = if scope.member_of.is_empty() {
+        "f.rowid % 4 = 0".to_owned()
+    } else {
+        "f.rowid % 4 < 2".to_owned()
+    };
+    if let Some(me) = scope.me {
+        sql = format!(
+            "({sql} OR f.rowid / 4 IN (SELECT search_seq FROM profiles WHERE user_id = {}))",
+            q.next_placeholder()
+        );
+        q = q.bind(me);
+    }
+    (q, Some(sql))
+}
+
 /// What a directory search asks for, beyond the viewer's scope.
 #[derive(Debug, Default, Clone)]
 pub struct Search<'a> {
@@ -174,15 +203,20 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>, fts: Option<&str>
             } else {
                 ""
             };
+            let m = q.next_placeholder();
+            q = q.bind(fts.map_or_else(|| text.fts5(), str::to_owned));
+            let (nq, rows) = tier_rows_sql(q, scope);
+            q = nq;
+            let rows = rows.map(|r| format!(" AND {r}")).unwrap_or_default();
             sql.push_str(&format!(
                 // CROSS JOIN: the full-text index drives (SQLite keeps the
                 // order); otherwise a filter's index may be chosen first and
-                // the MATCH re-run for every profile it yields.
-                " FROM profile_fts f CROSS JOIN profiles p ON p.search_seq = f.rowid / 4{organisations} \
-                 WHERE profile_fts MATCH {} AND f.rowid % 4 = {tier}",
-                q.next_placeholder()
+                // the MATCH re-run for every profile it yields. The profile
+                // is read from its covering index (migration 0007).
+                " FROM profile_fts f CROSS JOIN profiles p INDEXED BY profiles_search \
+                 ON p.search_seq = f.rowid / 4{organisations} \
+                 WHERE profile_fts MATCH {m}{rows} AND f.rowid % 4 = {tier}"
             ));
-            q = q.bind(fts.map_or_else(|| text.fts5(), str::to_owned));
             // Name matches first, then bm25 (lower is better; names weigh ten
             // times the other fields). bm25 alone is not enough: its IDF is
             // clamped to zero for a term in half the rows or more, which in a
