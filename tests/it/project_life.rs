@@ -169,6 +169,13 @@ async fn count(app: &TestApp, table: &'static str) -> i64 {
         .unwrap()
 }
 
+/// The id a creation redirected to: the last segment of its path
+/// (`/projets/{id}/indicateurs/{indicator}?info=…`).
+fn created_id(res: &Res) -> String {
+    let path = res.location().split(['?', '#']).next().unwrap_or_default();
+    path.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
 fn day(d: Date) -> String {
     d.to_string()
 }
@@ -423,15 +430,7 @@ async fn indicators_take_french_numbers_and_dated_measures() {
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let indicator = res
-        .location()
-        .split('?')
-        .next()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let indicator = created_id(&res);
     let measures = format!("{url}/{indicator}/mesures");
     let today = maillage_core::dates::paris_today();
     for (days, value) in [(400, "11"), (200, "8,5"), (10, "6.25")] {
@@ -858,15 +857,7 @@ async fn help_requests_reach_the_network_and_offers_reach_the_team() {
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let request = res
-        .location()
-        .split('?')
-        .next()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let request = created_id(&res);
 
     // In the home feed of those who see the project; not of others, not of
     // visitors.
@@ -986,15 +977,7 @@ async fn help_requests_reach_the_network_and_offers_reach_the_team() {
         &[("question", "Quel outil de prise de rendez-vous ?")],
     )
     .await;
-    let second = res
-        .location()
-        .split('?')
-        .next()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let second = created_id(&res);
     assert_eq!(
         post(&app, &format!("{url}/{second}/resolue"), &team, &[]).await.status,
         StatusCode::SEE_OTHER
