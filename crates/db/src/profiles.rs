@@ -378,9 +378,9 @@ async fn count_matches(ex: Ex<'_>, scope: &Scope, s: &Search<'_>, fts: Option<&s
 ///
 /// On SQLite, a text search evaluates its full-text query once: the first
 /// `cap + 1` matches in index order are both the count and, past the cap,
-/// the page. The full-text evaluation is most of a broad search's cost (the
-/// merge of every term a prefix such as « form » covers), and counting then
-/// paging paid it twice. Elsewhere a count, then the page.
+/// the page. Reading those matches (and joining each to its profile) is
+/// most of a broad search's cost, and counting then paging paid it twice.
+/// Elsewhere a count, then the page.
 pub async fn search_counted(
     mut ex: Ex<'_>,
     scope: &Scope,
