@@ -169,6 +169,9 @@ struct SearchSql {
     tier: String,
     /// Sort keys, most significant first: (expression, `""` or `" DESC"`).
     order: Vec<(String, &'static str)>,
+    /// The names-only MATCH expression for `{names}` in `order`, bound by
+    /// the page after the filters (a count has no use for it).
+    names: Option<String>,
 }
 
 /// What the statement is for: its plan differs.
@@ -183,6 +186,8 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>, fts: Option<&str>
     let (mut q, tier) = tier_sql(Query::dynamic(String::new()), scope);
     let mut sql = String::new();
     let order: Vec<(String, &'static str)>;
+    let mut names = None;
+    let org_filters = s.kind.is_some() || s.region.is_some() || s.departement.is_some();
     // SQLite only: counting by organisation-level filters (région,
     // département, kind) starts from the organisations and reaches their
     // profiles through `profiles_org`. From `profiles_category`, the count
@@ -193,18 +198,19 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>, fts: Option<&str>
         && backend == Backend::Sqlite
         && s.text.is_none()
         && s.organisation.is_none()
-        && (s.kind.is_some() || s.region.is_some() || s.departement.is_some());
+        && org_filters;
     match (s.text, backend) {
         (Some(text), Backend::Sqlite) => {
             // The organisation is read only for its filters: each match
             // would otherwise pay one more lookup.
-            let organisations = if s.kind.is_some() || s.region.is_some() || s.departement.is_some() {
+            let organisations = if org_filters {
                 " JOIN organisations o ON o.id = p.organisation_id"
             } else {
                 ""
             };
+            let expr = fts.map_or_else(|| text.fts5(), str::to_owned);
             let m = q.next_placeholder();
-            q = q.bind(fts.map_or_else(|| text.fts5(), str::to_owned));
+            q = q.bind(expr.as_str());
             let (nq, rows) = tier_rows_sql(q, scope);
             q = nq;
             let rows = rows.map(|r| format!(" AND {r}")).unwrap_or_default();
@@ -221,9 +227,8 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>, fts: Option<&str>
             // times the other fields). bm25 alone is not enough: its IDF is
             // clamped to zero for a term in half the rows or more, which in a
             // small directory makes every score equal.
-            // (The names-only query is bound by `search`, after the filters:
-            // a count has no use for it.)
             order = if s.ranked {
+                names = Some(format!("{{names}} : ({expr})"));
                 vec![
                     (
                         "(f.rowid IN (SELECT rowid FROM profile_fts WHERE profile_fts MATCH {names}))".to_owned(),
@@ -300,6 +305,7 @@ fn search_sql(backend: Backend, scope: &Scope, s: &Search<'_>, fts: Option<&str>
         from: sql,
         tier,
         order,
+        names,
     }
 }
 
@@ -321,14 +327,12 @@ async fn search_page(ex: Ex<'_>, scope: &Scope, s: &Search<'_>, fts: Option<&str
         from,
         tier,
         mut order,
+        names,
     } = search_sql(ex.backend(), scope, s, fts, Purpose::Page);
-    if let Some(text) = s.text {
+    if let Some(names) = names {
         for (expr, _) in order.iter_mut().filter(|(e, _)| e.contains("{names}")) {
             *expr = expr.replace("{names}", &q.next_placeholder());
-            q = q.bind(format!(
-                "{{names}} : ({})",
-                fts.map_or_else(|| text.fts5(), str::to_owned)
-            ));
+            q = q.bind(names.as_str());
         }
     }
     let keys: Vec<String> = order
