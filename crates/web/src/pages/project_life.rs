@@ -190,6 +190,18 @@ fn project_url(id: Uuid, notice: &str, anchor: &str) -> String {
     format!("/projets/{id}?info={notice}#{anchor}")
 }
 
+/// An indicator's page, with the confirmation `notice`, at its top or at
+/// its measures.
+fn indicator_url(id: Uuid, indicator: Uuid, notice: &str, at_measures: bool) -> String {
+    let anchor = if at_measures { "#mesures" } else { "" };
+    format!("/projets/{id}/indicateurs/{indicator}?info={notice}{anchor}")
+}
+
+/// A help request's page, with the confirmation `notice`.
+fn help_url(id: Uuid, request: Uuid, notice: &str) -> String {
+    format!("/projets/{id}/entraide/{request}?info={notice}")
+}
+
 // ---------------------------------------------------------------------------
 // Timeline
 // ---------------------------------------------------------------------------
@@ -342,9 +354,7 @@ pub async fn indicator_add(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     match indicators::add(&state.ctx, &caller, id, &f).await {
-        Ok(ind) => Ok(see_other(&format!(
-            "/projets/{id}/indicateurs/{ind}?info=indicateur-cree"
-        ))),
+        Ok(ind) => Ok(see_other(&indicator_url(id, ind, "indicateur-cree", false))),
         Err(e) => {
             let errors = field_errors(e)?;
             let project = life::editable(&state.ctx, &caller, id).await?;
@@ -438,9 +448,7 @@ pub async fn measure_add(
 ) -> Result<Response, WebError> {
     let (id, indicator) = (id_or_404(&id)?, id_or_404(&indicator)?);
     match indicators::add_measure(&state.ctx, &caller, id, indicator, &f).await {
-        Ok(_) => Ok(see_other(&format!(
-            "/projets/{id}/indicateurs/{indicator}?info=mesure-ajoutee#mesures"
-        ))),
+        Ok(_) => Ok(see_other(&indicator_url(id, indicator, "mesure-ajoutee", true))),
         Err(e) => {
             let errors = field_errors(e)?;
             invalid(render_indicator(&state, layout, &caller, id, indicator, f, errors).await?)
@@ -455,9 +463,7 @@ pub async fn measure_delete(
 ) -> Result<Response, WebError> {
     let (id, indicator) = (id_or_404(&id)?, id_or_404(&indicator)?);
     indicators::delete_measure(&state.ctx, &caller, id, id_or_404(&measure)?).await?;
-    Ok(see_other(&format!(
-        "/projets/{id}/indicateurs/{indicator}?info=mesure-supprimee#mesures"
-    )))
+    Ok(see_other(&indicator_url(id, indicator, "mesure-supprimee", true)))
 }
 
 // ---------------------------------------------------------------------------
@@ -729,9 +735,7 @@ pub async fn help_ask(
 ) -> Result<Response, WebError> {
     let id = id_or_404(&id)?;
     match help::ask(&state.ctx, &caller, id, &f.question).await {
-        Ok(request) => Ok(see_other(&format!(
-            "/projets/{id}/entraide/{request}?info=aide-demandee"
-        ))),
+        Ok(request) => Ok(see_other(&help_url(id, request, "aide-demandee"))),
         Err(e) => {
             let errors = field_errors(e)?;
             let project = life::editable(&state.ctx, &caller, id).await?;
@@ -817,9 +821,7 @@ pub async fn help_offer(
 ) -> Result<Response, WebError> {
     let (id, request) = (id_or_404(&id)?, id_or_404(&request)?);
     match help::offer(&state.ctx, &caller, id, request, &f.message).await {
-        Ok(()) => Ok(see_other(&format!(
-            "/projets/{id}/entraide/{request}?info=aide-proposee"
-        ))),
+        Ok(()) => Ok(see_other(&help_url(id, request, "aide-proposee"))),
         Err(e) => {
             let errors = field_errors(e)?;
             invalid(render_help(&state, layout, &caller, id, request, f.message, errors).await?)
@@ -834,9 +836,7 @@ pub async fn help_resolve(
 ) -> Result<Response, WebError> {
     let (id, request) = (id_or_404(&id)?, id_or_404(&request)?);
     help::resolve(&state.ctx, &caller, id, request).await?;
-    Ok(see_other(&format!(
-        "/projets/{id}/entraide/{request}?info=aide-resolue"
-    )))
+    Ok(see_other(&help_url(id, request, "aide-resolue")))
 }
 
 pub async fn help_codev(
@@ -846,9 +846,7 @@ pub async fn help_codev(
 ) -> Result<Response, WebError> {
     let (id, request) = (id_or_404(&id)?, id_or_404(&request)?);
     help::to_codevelopment(&state.ctx, &caller, id, request).await?;
-    Ok(see_other(&format!(
-        "/projets/{id}/entraide/{request}?info=aide-codeveloppement"
-    )))
+    Ok(see_other(&help_url(id, request, "aide-codeveloppement")))
 }
 
 #[derive(Template)]
